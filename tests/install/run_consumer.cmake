@@ -1,0 +1,30 @@
+# cmake -P script: build and run tests/install/consumer against this build of spindle.
+#   -DMODE=package|subdirectory -DSOURCE=<spindle src> -DBINARY=<spindle build> -DWORK=<scratch>
+#   -DCXX=<compiler> -DVERSION=<expected version> -DGENERATOR=<generator>
+file(REMOVE_RECURSE ${WORK})
+set(consumer_args -DSPINDLE_CONSUME=${MODE} -DCMAKE_CXX_COMPILER=${CXX}
+    -DSPINDLE_EXPECTED_VERSION=${VERSION} -G ${GENERATOR})
+if(MODE STREQUAL "package")
+  execute_process(COMMAND ${CMAKE_COMMAND} --install ${BINARY} --prefix ${WORK}/prefix
+                  RESULT_VARIABLE rc OUTPUT_QUIET)
+  if(rc)
+    message(FATAL_ERROR "cmake --install failed: ${rc}")
+  endif()
+  list(APPEND consumer_args -DCMAKE_PREFIX_PATH=${WORK}/prefix)
+else()
+  list(APPEND consumer_args -DSPINDLE_SOURCE_DIR=${SOURCE})
+endif()
+foreach(step configure build run)
+  if(step STREQUAL "configure")
+    set(cmd ${CMAKE_COMMAND} -S ${SOURCE}/tests/install/consumer -B ${WORK}/build ${consumer_args})
+  elseif(step STREQUAL "build")
+    set(cmd ${CMAKE_COMMAND} --build ${WORK}/build)
+  else()
+    set(cmd ${WORK}/build/consumer)
+  endif()
+  execute_process(COMMAND ${cmd} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(rc)
+    message(FATAL_ERROR "consumer ${step} (${MODE}) failed: ${rc}\n${out}\n${err}")
+  endif()
+endforeach()
+message(STATUS "${out}")
