@@ -1,0 +1,82 @@
+/* Context switch for x86-64 System V (Linux, the BSDs): see machine_context.hpp for the API.
+ *
+ * Saved, because the System V psABI makes them callee-saved (preserved across a call):
+ *   rbx, rbp, r12, r13, r14, r15       the callee-saved general registers
+ *   MXCSR                              for its control bits (rounding, FZ, DAZ, masks)
+ *   x87 control word                   (precision, rounding, masks)
+ *   rsp                                is the context handle itself (*save_sp)
+ * Not saved, on purpose:
+ *   rax, rcx, rdx, rsi, rdi, r8-r11, all xmm/ymm/zmm registers, the x87 register stack, flags:
+ *     caller-saved; the compiler already assumes a call clobbers them.
+ *   MXCSR exception flags, x87 status word: caller-saved status (restoring stale flags is
+ *     harmless, so MXCSR is saved and restored whole).
+ *   fs base (thread pointer), signal mask: belong to the thread, not to the context.
+ * The frame layout (offsets) is include/spindle/context/detail/switch_frame.hpp.
+ *
+ * Speed: a switch is 8 stores, 8 loads, and an indirect jump; no syscall. The resume address is
+ * popped and jumped to (rather than `ret`), as Boost.Context does: the return-stack predictor
+ * would mispredict a `ret` into another context anyway, and the indirect-branch predictor can
+ * learn a ping-pong pattern.
+ */
+#include <spindle/context/detail/switch_frame.hpp>
+
+#if !SPINDLE_CONTEXT_ABI_X86_64_SYSV
+#error "x86_64_sysv.S built for another ABI: fix src/context/sources.cmake"
+#endif
+
+        .text
+
+/* void spindle_context_switch(void** save_sp (rdi), void* resume_sp (rsi)) */
+        .globl  spindle_context_switch
+        .type   spindle_context_switch, @function
+        .p2align 4
+spindle_context_switch:
+        .cfi_startproc
+        /* the caller's `call` pushed the resume address: the frame is the rest below it */
+        leaq    -SPINDLE_CONTEXT_FRAME_RESUME(%rsp), %rsp
+        .cfi_adjust_cfa_offset SPINDLE_CONTEXT_FRAME_RESUME
+        stmxcsr SPINDLE_CONTEXT_FRAME_MXCSR(%rsp)
+        fnstcw  SPINDLE_CONTEXT_FRAME_X87_CW(%rsp)
+        movq    %r12, SPINDLE_CONTEXT_FRAME_R12(%rsp)
+        movq    %r13, SPINDLE_CONTEXT_FRAME_R13(%rsp)
+        movq    %r14, SPINDLE_CONTEXT_FRAME_R14(%rsp)
+        movq    %r15, SPINDLE_CONTEXT_FRAME_R15(%rsp)
+        movq    %rbx, SPINDLE_CONTEXT_FRAME_RBX(%rsp)
+        movq    %rbp, SPINDLE_CONTEXT_FRAME_RBP(%rsp)
+        movq    %rsp, (%rdi)
+
+        movq    %rsi, %rsp
+        ldmxcsr SPINDLE_CONTEXT_FRAME_MXCSR(%rsp)
+        fldcw   SPINDLE_CONTEXT_FRAME_X87_CW(%rsp)
+        movq    SPINDLE_CONTEXT_FRAME_R12(%rsp), %r12
+        movq    SPINDLE_CONTEXT_FRAME_R13(%rsp), %r13
+        movq    SPINDLE_CONTEXT_FRAME_R14(%rsp), %r14
+        movq    SPINDLE_CONTEXT_FRAME_R15(%rsp), %r15
+        movq    SPINDLE_CONTEXT_FRAME_RBX(%rsp), %rbx
+        movq    SPINDLE_CONTEXT_FRAME_RBP(%rsp), %rbp
+        movq    SPINDLE_CONTEXT_FRAME_RESUME(%rsp), %rcx
+        leaq    SPINDLE_CONTEXT_FRAME_SIZE(%rsp), %rsp
+        .cfi_adjust_cfa_offset -SPINDLE_CONTEXT_FRAME_SIZE
+        .cfi_register rip, rcx
+        jmp     *%rcx
+        .cfi_endproc
+        .size   spindle_context_switch, .-spindle_context_switch
+
+/* The first resume address of a fresh context. The switch left rsp at the 16-byte aligned top
+ * of the stack (just above the prepared frame), r12 = entry, r13 = arg, rbp = 0. Calling from an
+ * aligned rsp gives the entry the ABI's rsp % 16 == 8 at its first instruction. */
+        .globl  spindle_context_trampoline
+        .type   spindle_context_trampoline, @function
+        .p2align 4
+spindle_context_trampoline:
+        .cfi_startproc
+        .cfi_undefined rip      /* the outermost frame: unwinders and debuggers stop here */
+        movq    %r13, %rdi
+        callq   *%r12
+        /* the entry must not return */
+        callq   spindle_context_entry_returned@PLT
+        ud2
+        .cfi_endproc
+        .size   spindle_context_trampoline, .-spindle_context_trampoline
+
+        .section .note.GNU-stack,"",@progbits
