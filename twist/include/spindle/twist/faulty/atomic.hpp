@@ -1,0 +1,274 @@
+// faulty backend of twist/atomic.hpp: twist::atomic<T> wraps std::atomic<T> with the same
+// interface, and runs the calling thread's injector around every operation (before, after or
+// both: faulty::set_injection_placement). compare_exchange_weak also fails spuriously, as the
+// standard allows: it returns false and writes the current value to `expected`.
+//
+//   twist::atomic<int> count{0};
+//   count.fetch_add(1, std::memory_order_relaxed);  // relaxed: a statistic, read after join()
+//
+// Every operation takes a trailing defaulted source location that the fault log records. The
+// operators (++, +=, conversion, assignment) cannot take one; they record their own location.
+// There is no wait()/notify_*(): all blocking in spindle goes through twist::futex.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <type_traits>
+
+#include <spindle/twist/faulty/atomic_flag.hpp>
+#include <spindle/twist/faulty/detail/injector.hpp>
+#include <spindle/twist/faulty/fault_observer.hpp>
+#include <spindle/twist/faulty/source_location.hpp>
+
+namespace spindle::twist {
+
+namespace faulty::detail {
+
+template <class T>
+concept atomic_integral = std::is_integral_v<T> && !std::is_same_v<T, bool>;
+
+template <class T>
+concept atomic_arithmetic = atomic_integral<T> || std::is_floating_point_v<T>;
+
+template <class T>
+concept atomic_object_pointer = std::is_pointer_v<T> && std::is_object_v<std::remove_pointer_t<T>>;
+
+// The operand type of fetch_add/fetch_sub: the value type, or ptrdiff_t for pointers. For types
+// without arithmetic it names T only so the (constrained-away) declarations stay well-formed.
+template <class T>
+struct difference_of {
+  using type = T;
+};
+template <class T>
+struct difference_of<T*> {
+  using type = std::ptrdiff_t;
+};
+
+// The member types std::atomic<T> has: difference_type only where it has arithmetic.
+template <class T>
+struct atomic_member_types {
+  using value_type = T;
+};
+template <class T>
+  requires atomic_arithmetic<T> || atomic_object_pointer<T>
+struct atomic_member_types<T> {
+  using value_type = T;
+  using difference_type = typename difference_of<T>::type;
+};
+
+// The failure order the standard derives for a one-order compare_exchange.
+constexpr std::memory_order failure_order_for(std::memory_order success) noexcept {
+  if (success == std::memory_order_acq_rel) return std::memory_order_acquire;
+  if (success == std::memory_order_release) return std::memory_order_relaxed;
+  return success;
+}
+
+}  // namespace faulty::detail
+
+template <class T>
+class atomic : public faulty::detail::atomic_member_types<T> {
+  using location = faulty::source_location;
+  using scope = faulty::detail::operation_scope;
+  using difference = typename faulty::detail::difference_of<T>::type;
+  static constexpr bool kHasAdd = faulty::detail::atomic_arithmetic<T> ||
+                                  faulty::detail::atomic_object_pointer<T>;
+  static constexpr bool kHasIncrement = faulty::detail::atomic_integral<T> ||
+                                        faulty::detail::atomic_object_pointer<T>;
+  static constexpr bool kHasBitwise = faulty::detail::atomic_integral<T>;
+
+ public:
+  static constexpr bool is_always_lock_free = std::atomic<T>::is_always_lock_free;
+
+  // Value-initialized, as std::atomic is since C++20.
+  constexpr atomic() noexcept(std::is_nothrow_default_constructible_v<T>) : impl_() {}
+  constexpr atomic(T desired) noexcept : impl_(desired) {}
+
+  atomic(const atomic&) = delete;
+  atomic& operator=(const atomic&) = delete;
+
+  bool is_lock_free() const noexcept { return impl_.is_lock_free(); }
+
+  // Reads the value.
+  T load(std::memory_order order = std::memory_order_seq_cst,
+         location where = location::current()) const noexcept {
+    scope injected{where};
+    return impl_.load(order);
+  }
+
+  // Writes the value.
+  void store(T desired, std::memory_order order = std::memory_order_seq_cst,
+             location where = location::current()) noexcept {
+    scope injected{where};
+    impl_.store(desired, order);
+  }
+
+  // Writes the value; returns the previous one.
+  T exchange(T desired, std::memory_order order = std::memory_order_seq_cst,
+             location where = location::current()) noexcept {
+    scope injected{where};
+    return impl_.exchange(desired, order);
+  }
+
+  // Like std: stores `desired` if the value equals `expected`; otherwise writes the value to
+  // `expected`. In faulty mode it also fails spuriously now and then (returns false after
+  // reading the value into `expected` with the failure order), as the standard allows.
+  bool compare_exchange_weak(T& expected, T desired, std::memory_order success,
+                             std::memory_order failure,
+                             location where = location::current()) noexcept {
+    scope injected{where};
+    if (faulty::detail::spurious(faulty::fault_kind::spurious_cas_failure, where)) {
+      expected = impl_.load(failure);
+      return false;
+    }
+    return impl_.compare_exchange_weak(expected, desired, success, failure);
+  }
+  bool compare_exchange_weak(T& expected, T desired,
+                             std::memory_order order = std::memory_order_seq_cst,
+                             location where = location::current()) noexcept {
+    return compare_exchange_weak(expected, desired, order,
+                                 faulty::detail::failure_order_for(order), where);
+  }
+
+  // Like std: never fails spuriously.
+  bool compare_exchange_strong(T& expected, T desired, std::memory_order success,
+                               std::memory_order failure,
+                               location where = location::current()) noexcept {
+    scope injected{where};
+    return impl_.compare_exchange_strong(expected, desired, success, failure);
+  }
+  bool compare_exchange_strong(T& expected, T desired,
+                               std::memory_order order = std::memory_order_seq_cst,
+                               location where = location::current()) noexcept {
+    scope injected{where};
+    return impl_.compare_exchange_strong(expected, desired, order);
+  }
+
+  // Read-modify-write arithmetic; each returns the previous value.
+  T fetch_add(difference arg, std::memory_order order = std::memory_order_seq_cst,
+              location where = location::current()) noexcept
+    requires kHasAdd
+  {
+    scope injected{where};
+    return impl_.fetch_add(arg, order);
+  }
+  T fetch_sub(difference arg, std::memory_order order = std::memory_order_seq_cst,
+              location where = location::current()) noexcept
+    requires kHasAdd
+  {
+    scope injected{where};
+    return impl_.fetch_sub(arg, order);
+  }
+  T fetch_and(T arg, std::memory_order order = std::memory_order_seq_cst,
+              location where = location::current()) noexcept
+    requires kHasBitwise
+  {
+    scope injected{where};
+    return impl_.fetch_and(arg, order);
+  }
+  T fetch_or(T arg, std::memory_order order = std::memory_order_seq_cst,
+             location where = location::current()) noexcept
+    requires kHasBitwise
+  {
+    scope injected{where};
+    return impl_.fetch_or(arg, order);
+  }
+  T fetch_xor(T arg, std::memory_order order = std::memory_order_seq_cst,
+              location where = location::current()) noexcept
+    requires kHasBitwise
+  {
+    scope injected{where};
+    return impl_.fetch_xor(arg, order);
+  }
+
+  // The operators are seq_cst, as in std; they return the new value (postfix: the old one).
+  T operator=(T desired) noexcept {
+    store(desired);
+    return desired;
+  }
+  operator T() const noexcept { return load(); }
+
+  T operator++() noexcept
+    requires kHasIncrement
+  {
+    scope injected{location::current()};
+    return ++impl_;
+  }
+  T operator++(int) noexcept
+    requires kHasIncrement
+  {
+    scope injected{location::current()};
+    return impl_++;
+  }
+  T operator--() noexcept
+    requires kHasIncrement
+  {
+    scope injected{location::current()};
+    return --impl_;
+  }
+  T operator--(int) noexcept
+    requires kHasIncrement
+  {
+    scope injected{location::current()};
+    return impl_--;
+  }
+  T operator+=(difference arg) noexcept
+    requires kHasAdd
+  {
+    scope injected{location::current()};
+    return impl_ += arg;
+  }
+  T operator-=(difference arg) noexcept
+    requires kHasAdd
+  {
+    scope injected{location::current()};
+    return impl_ -= arg;
+  }
+  T operator&=(T arg) noexcept
+    requires kHasBitwise
+  {
+    scope injected{location::current()};
+    return impl_ &= arg;
+  }
+  T operator|=(T arg) noexcept
+    requires kHasBitwise
+  {
+    scope injected{location::current()};
+    return impl_ |= arg;
+  }
+  T operator^=(T arg) noexcept
+    requires kHasBitwise
+  {
+    scope injected{location::current()};
+    return impl_ ^= arg;
+  }
+
+ private:
+  // The only member, so a twist::atomic<T> is pointer-interconvertible with its std::atomic<T>
+  // (faulty::detail::underlying relies on it).
+  std::atomic<T> impl_;
+};
+
+// A fence, with an injection point around it.
+inline void atomic_thread_fence(
+    std::memory_order order,
+    faulty::source_location where = faulty::source_location::current()) noexcept {
+  faulty::detail::operation_scope injected{where};
+  std::atomic_thread_fence(order);
+}
+
+namespace faulty::detail {
+
+// The std::atomic inside a twist::atomic, for the futex (which needs the word's address) and
+// for internal accesses that must not inject.
+template <class T>
+std::atomic<T>& underlying(twist::atomic<T>& word) noexcept {
+  // A standard-layout object is pointer-interconvertible with its first member (the only one).
+  static_assert(std::is_standard_layout_v<twist::atomic<T>>);
+  static_assert(sizeof(twist::atomic<T>) == sizeof(std::atomic<T>));
+  static_assert(alignof(twist::atomic<T>) == alignof(std::atomic<T>));
+  return *reinterpret_cast<std::atomic<T>*>(&word);
+}
+
+}  // namespace faulty::detail
+
+}  // namespace spindle::twist

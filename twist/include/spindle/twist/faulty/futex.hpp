@@ -1,0 +1,98 @@
+// faulty backend of twist/futex.hpp: the OS futex (futex::os, shared with the std backend),
+// with faults a correct caller must already tolerate:
+//   - wait / wait_for sometimes return at once without sleeping (a spurious wakeup), so a
+//     caller that does not re-check its condition in a loop fails fast;
+//   - wake_one sometimes wakes every waiter, so the kernel's FIFO order stops deciding which
+//     waiter proceeds;
+//   - an injection point before each call widens the windows around it (between prepare_wake
+//     and the publishing store in particular).
+// A spurious wakeup is decided before sleeping, never by a timed sleep: a timed sleep would
+// also rescue a waiter whose wakeup was lost, and hide the very bug stress tests look for.
+//
+// The wake rule is the std backend's (see std/futex.hpp and docs/facade.md): wake_one/wake_all
+// use only the address kept in the key and never touch the word.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+
+#include <spindle/twist/faulty/atomic.hpp>
+#include <spindle/twist/faulty/detail/injector.hpp>
+#include <spindle/twist/faulty/fault_observer.hpp>
+#include <spindle/twist/faulty/source_location.hpp>
+
+namespace spindle::twist::futex {
+
+// Where a later wake_one/wake_all goes: the address of the futex word, nothing else.
+struct wake_key {
+  std::uint32_t* address;
+};
+
+// The OS futex, defined in twist/src/futex_std.cpp for every backend.
+namespace os {
+void wait(std::uint32_t* address, std::uint32_t old) noexcept;
+bool wait_for(std::uint32_t* address, std::uint32_t old, std::chrono::nanoseconds timeout) noexcept;
+void wake(std::uint32_t* address, bool all) noexcept;
+}  // namespace os
+
+namespace detail {
+inline std::uint32_t* address_of(std::atomic<std::uint32_t>& word) noexcept {
+  static_assert(sizeof(std::atomic<std::uint32_t>) == sizeof(std::uint32_t));
+  static_assert(std::atomic<std::uint32_t>::is_always_lock_free);
+  return reinterpret_cast<std::uint32_t*>(&word);
+}
+inline std::uint32_t* address_of(atomic<std::uint32_t>& word) noexcept {
+  return address_of(faulty::detail::underlying(word));
+}
+}  // namespace detail
+
+// Sleeps while `word` holds `old` (the check and the sleep are atomic with respect to
+// wakes); may return spuriously (in faulty mode: now and then on purpose). Returns
+// word.load(order) read after waking.
+inline std::uint32_t wait(atomic<std::uint32_t>& word, std::uint32_t old,
+                          std::memory_order order = std::memory_order_seq_cst,
+                          faulty::source_location where = faulty::source_location::current()) noexcept {
+  faulty::detail::inject(where);
+  if (!faulty::detail::spurious(faulty::fault_kind::spurious_futex_wakeup, where)) {
+    os::wait(detail::address_of(word), old);
+  }
+  return faulty::detail::underlying(word).load(order);
+}
+
+// Like wait(), for at most `timeout`. Returns false if the wait timed out, true otherwise
+// (woken, spurious, or `word` no longer held `old`). A non-positive timeout never sleeps and
+// returns false, spurious wakeups or not.
+inline bool wait_for(atomic<std::uint32_t>& word, std::uint32_t old,
+                     std::chrono::nanoseconds timeout,
+                     faulty::source_location where = faulty::source_location::current()) noexcept {
+  if (timeout.count() <= 0) return false;
+  faulty::detail::inject(where);
+  if (faulty::detail::spurious(faulty::fault_kind::spurious_futex_wakeup, where)) return true;
+  return os::wait_for(detail::address_of(word), old, timeout);
+}
+
+// Step 1 of a wake: remember where to wake, before the store that may free the word. The
+// injection point sits in the window between this and the publishing store.
+inline wake_key prepare_wake(atomic<std::uint32_t>& word,
+                             faulty::source_location where = faulty::source_location::current()) noexcept {
+  wake_key key{detail::address_of(word)};
+  faulty::detail::inject(where);
+  return key;
+}
+
+// Step 2: wake at most one (in faulty mode: sometimes every) thread waiting on the key's word.
+inline void wake_one(wake_key key,
+                     faulty::source_location where = faulty::source_location::current()) noexcept {
+  faulty::detail::inject(where);
+  os::wake(key.address, /*all=*/faulty::detail::wake_all_instead_of_one(where));
+}
+
+// Step 2: wake every thread waiting on the key's word.
+inline void wake_all(wake_key key,
+                     faulty::source_location where = faulty::source_location::current()) noexcept {
+  faulty::detail::inject(where);
+  os::wake(key.address, /*all=*/true);
+}
+
+}  // namespace spindle::twist::futex

@@ -1,0 +1,38 @@
+// faulty backend of twist/mutex.hpp: a futex mutex for user test code (toolbox code builds its
+// own primitives on twist::futex). Unlike std::mutex it misbehaves in the ways the standard
+// allows: try_lock fails spuriously now and then, unlock sometimes wakes every sleeper so the
+// kernel's order does not decide who gets the lock next, and lock/unlock are injection points.
+// It meets Lockable, so std::lock_guard, std::unique_lock and std::scoped_lock work.
+//
+//   twist::mutex mu;
+//   std::lock_guard guard{mu};
+#pragma once
+
+#include <spindle/twist/faulty/detail/futex_lock.hpp>
+#include <spindle/twist/faulty/source_location.hpp>
+
+namespace spindle::twist {
+
+class mutex {
+ public:
+  constexpr mutex() noexcept = default;
+  // Destroying a locked mutex is a misuse: reported, then abort().
+  ~mutex();
+
+  mutex(const mutex&) = delete;
+  mutex& operator=(const mutex&) = delete;
+
+  // Acquires the mutex, sleeping while another thread holds it.
+  void lock(faulty::source_location where = faulty::source_location::current());
+
+  // Acquires the mutex if it is free; may also fail spuriously (in faulty mode: on purpose).
+  bool try_lock(faulty::source_location where = faulty::source_location::current());
+
+  // Releases the mutex. Unlocking a mutex that is not locked is reported, then abort().
+  void unlock(faulty::source_location where = faulty::source_location::current());
+
+ private:
+  faulty::detail::futex_lock lock_;
+};
+
+}  // namespace spindle::twist
