@@ -1,0 +1,61 @@
+// An owned machine stack: usable memory with an inaccessible guard page right below it, so
+// running off the end faults (and is reported, see stack_overflow_scope.hpp) instead of
+// silently overwriting whatever lies below.
+//
+// Usage:
+//   context::stack stack(context::stack::default_size);  // 64 KiB usable + guard page
+//   context::stack big(1 << 20);               // 1 MiB, rounded up to whole pages
+//   ctx.setup(stack.view(), entry, arg);
+#pragma once
+
+#include <cstddef>
+
+#include <spindle/context/stack_view.hpp>
+
+namespace spindle::context {
+
+class stack {
+ public:
+  // 64 KiB: enough for ordinary coroutine and fiber bodies (a few dozen frames with small
+  // locals, printf, an exception throw) while keeping ten thousand stacks under 1 GiB of
+  // address space. Deep recursion or big local buffers need an explicit size.
+  static constexpr std::size_t default_size = 64 * 1024;
+
+  // An empty stack (no memory), like a moved-from one; assign a mapped stack to use it.
+  stack() noexcept = default;
+
+  // Maps `size` usable bytes (rounded up to whole pages) plus the guard page.
+  // Throws std::bad_alloc if the system refuses the mapping.
+  explicit stack(std::size_t size);
+
+  stack(stack&& other) noexcept;
+  stack& operator=(stack&& other) noexcept;
+  stack(const stack&) = delete;
+  stack& operator=(const stack&) = delete;
+
+  // Unmaps the memory, guard page included.
+  ~stack();
+
+  // The usable memory (the guard page is not part of it).
+  stack_view view() const noexcept { return {lowest_, size_}; }
+  // Usable bytes: a whole number of pages.
+  std::size_t size() const noexcept { return size_; }
+  bool is_empty() const noexcept { return lowest_ == nullptr; }
+
+  // The inaccessible range right below view().lowest; a fault in it is an overflow.
+  std::byte* guard_lowest() const noexcept;
+  static std::size_t guard_size() noexcept;
+
+  // The system's page size (stack sizes are rounded up to it).
+  static std::size_t page_size() noexcept;
+  // The usable size stack(size) gets: `size` rounded up to whole pages (at least one).
+  static std::size_t rounded_size(std::size_t size) noexcept;
+
+ private:
+  void unmap() noexcept;
+
+  std::byte* lowest_ = nullptr;  // lowest usable byte; the guard page lies below it
+  std::size_t size_ = 0;         // usable bytes
+};
+
+}  // namespace spindle::context

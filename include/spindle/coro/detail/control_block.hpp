@@ -1,0 +1,142 @@
+// The state of one coroutine. It lives at the top of the coroutine's own stack, above the
+// frames the body runs in, so creating a coroutine allocates nothing beyond its stack.
+//
+// Memory layout of a coroutine's stack (addresses grow upwards):
+//
+//   top  ┌──────────────────────────────┐
+//        │ body_block<Body>             │  control_block + the body callable
+//        ├──────────────────────────────┤  aligned down to 16
+//        │ frames of the body  ↓        │  the execution context's stack_view
+//        │                              │
+//   low  └──────────────────────────────┘
+//        guard (owned stacks; caller memory: whatever lies below)
+#pragma once
+
+#include <cstddef>
+#include <exception>
+#include <functional>
+#include <new>
+#include <type_traits>
+#include <utility>
+
+#include <spindle/context/execution_context.hpp>
+#include <spindle/context/stack.hpp>
+#include <spindle/context/stack_pool.hpp>
+#include <spindle/context/stack_view.hpp>
+#include <spindle/coro/detail/exception_state.hpp>
+
+namespace spindle::coro::detail {
+
+// A body bigger than this is refused at compile time: it would eat the stack it runs on.
+// Capture big state by reference or pointer instead.
+inline constexpr std::size_t max_body_size = 1024;
+
+// The least stack the body must get below the control block; a smaller stack is refused with
+// a message. It covers the first switch frame and a few small frames, nothing more: real
+// bodies want context::stack::default_size.
+inline constexpr std::size_t min_body_stack = 4096;
+
+// Frames on x86-64 and aarch64 need 16-byte alignment; the block keeps the stack under it so.
+inline constexpr std::size_t stack_alignment = 16;
+
+class control_block {
+ public:
+  enum class state : unsigned char {
+    created,    // set up, body not started
+    suspended,  // inside coro::suspend()
+    running,    // on a thread's stack right now (possibly resuming another coroutine)
+    done,       // the body returned or threw
+  };
+
+  control_block(const control_block&) = delete;
+  control_block& operator=(const control_block&) = delete;
+
+  // Runs the body until it suspends or ends; rethrows what the body threw.
+  void resume();
+  // Called by coro::suspend() inside the body: switches back to the resumer.
+  void suspend();
+  bool is_done() const noexcept { return state_ == state::done; }
+
+  void set_name(const char* name) noexcept { name_ = name; }
+  const char* name() const noexcept { return name_; }
+
+  // Force-unwinds a suspended body, destroys the block and gives the stack back (unmaps it,
+  // returns it to its pool, or leaves caller memory alone).
+  static void destroy(control_block* block) noexcept;
+
+  // The innermost coroutine running on this thread, or null.
+  static control_block* current() noexcept;
+
+ protected:
+  // `body_stack`: where the body's frames go (below the block). `owned`/`pool`: the stack to
+  // give back at destroy() (empty for caller memory).
+  control_block(context::stack_view body_stack, const std::byte* guard_lowest,
+                std::size_t guard_size, context::stack owned, context::stack_pool* pool) noexcept;
+  virtual ~control_block() = default;
+
+ private:
+  virtual void run_body() = 0;
+  [[noreturn]] static void entry(void* self);
+
+  context::execution_context context_;  // the coroutine's own execution
+  // The execution blocked in resume(), while the body runs: a local of that resume() call. A
+  // fresh one per call because each resume may come from another thread or coroutine, and a
+  // context that stands for a running execution learns its identity (ASAN stack bounds, TSAN
+  // fiber) when it switches away.
+  context::execution_context* resumer_ = nullptr;
+  state state_ = state::created;
+  bool unwind_requested_ = false;  // destroy() is unwinding the suspended body
+  const char* name_ = "(unnamed)";
+  std::exception_ptr exception_;       // thrown by the body, rethrown by resume()
+  exception_state exception_state_;    // the body's exception state while it is not running
+  const std::byte* guard_lowest_;      // for the stack-overflow report
+  std::size_t guard_size_;
+  context::stack owned_stack_;         // the memory this block lives in, if owned
+  context::stack_pool* pool_;          // where owned_stack_ goes back to, or null
+};
+
+template <class Body>
+class body_block final : public control_block {
+ public:
+  body_block(Body&& body, context::stack_view body_stack, const std::byte* guard_lowest,
+             std::size_t guard_size, context::stack owned, context::stack_pool* pool) noexcept
+      : control_block(body_stack, guard_lowest, guard_size, std::move(owned), pool),
+        body_(std::move(body)) {}
+
+ private:
+  void run_body() override { std::invoke(body_); }
+
+  Body body_;
+};
+
+// Where in `memory` a block of `block_size` bytes goes, and the stack left below it.
+struct block_placement {
+  std::byte* block;
+  context::stack_view body_stack;
+};
+block_placement place_block(context::stack_view memory, std::size_t block_size,
+                            std::size_t block_alignment) noexcept;
+
+// The page right below caller memory: where an overflow of it faults, if anything is there.
+const std::byte* page_below(context::stack_view memory) noexcept;
+
+// Builds a body_block at the top of `memory`, moving `body` into it. Checks that the memory
+// can hold the block and min_body_stack below it.
+template <class Body>
+control_block* create(context::stack_view memory, Body&& body, const std::byte* guard_lowest,
+                      std::size_t guard_size, context::stack owned,
+                      context::stack_pool* pool) noexcept {
+  static_assert(!std::is_reference_v<Body>, "create() takes the body by rvalue");
+  static_assert(sizeof(Body) <= max_body_size,
+                "spindle::coro: the coroutine body is too big to live on its own stack "
+                "(see max_body_size); capture large state by reference or pointer");
+  static_assert(std::is_nothrow_move_constructible_v<Body>,
+                "spindle::coro: the coroutine body must be nothrow move constructible (it is "
+                "moved onto the coroutine's stack after that stack is acquired)");
+  using block_type = body_block<Body>;
+  const block_placement where = place_block(memory, sizeof(block_type), alignof(block_type));
+  return ::new (where.block) block_type(std::move(body), where.body_stack, guard_lowest,
+                                        guard_size, std::move(owned), pool);
+}
+
+}  // namespace spindle::coro::detail

@@ -1,0 +1,155 @@
+// The coroutine's switch protocol.
+//
+// resume(), on the resumer's thread:
+//   1. check the coroutine is created or suspended (not done, not running);
+//   2. make it the thread's current coroutine (remembering the outer one, for nesting), swap in
+//      its exception state, and record its stack for the overflow report;
+//   3. switch from a fresh context standing for this call (resumer_ points to it) to
+//      context_; the body runs until suspend() or its end, both of which switch back to it;
+//   4. undo step 2 in reverse; if the body ended with an exception, rethrow it.
+// Everything thread-specific (current coroutine, exception state, overflow record) is touched
+// only here, on the resumer's side, where the thread is the same before and after the switch.
+// suspend() touches none of it after its switch, because it may come back on another thread.
+//
+// destroy(): a suspended body is resumed with unwind_requested_ set, so its suspend() throws
+// forced_unwind (INV1: a body being unwound never suspends again; checked in suspend()).
+// entry() catches forced_unwind and ends the body like a return. Then the block is destroyed
+// and the stack given back; the stack is moved out of the block first, since the block lives
+// in it.
+#include <spindle/coro/coroutine.hpp>
+
+#include <cstdint>
+
+#include <spindle/config.hpp>
+#include <spindle/context/stack_overflow_scope.hpp>
+#include <spindle/twist/thread_local.hpp>
+
+#if SPINDLE_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+
+namespace spindle::coro {
+
+namespace detail {
+
+namespace {
+
+struct current_coroutine_slot;
+using current_coroutine = twist::thread_local_ptr<control_block, current_coroutine_slot>;
+
+constexpr const char* overflow_kind = "coroutine";
+
+std::uintptr_t align_down(std::uintptr_t value, std::size_t alignment) noexcept {
+  return value & ~(static_cast<std::uintptr_t>(alignment) - 1);
+}
+
+}  // namespace
+
+block_placement place_block(context::stack_view memory, std::size_t block_size,
+                            std::size_t block_alignment) noexcept {
+  const auto lowest = reinterpret_cast<std::uintptr_t>(memory.lowest);
+  const auto top = lowest + memory.size;
+  const std::size_t alignment = block_alignment > stack_alignment ? block_alignment : stack_alignment;
+  SPINDLE_VERIFY(memory.lowest != nullptr && top - lowest >= block_size + alignment + min_body_stack,
+                 "coroutine: the stack is too small for its control block, the body and "
+                 "min_body_stack bytes of frames");
+  const std::uintptr_t block = align_down(top - block_size, alignment);
+#if SPINDLE_ASAN
+  // Memory reused from an earlier coroutine can still carry the redzones of frames that never
+  // returned (the entry frame ends in a switch, not a return): start from clean shadow.
+  ASAN_UNPOISON_MEMORY_REGION(memory.lowest, memory.size);
+#endif
+  return {reinterpret_cast<std::byte*>(block),
+          context::stack_view{memory.lowest, static_cast<std::size_t>(block - lowest)}};
+}
+
+const std::byte* page_below(context::stack_view memory) noexcept {
+  return reinterpret_cast<const std::byte*>(reinterpret_cast<std::uintptr_t>(memory.lowest) -
+                                            context::stack::page_size());
+}
+
+control_block::control_block(context::stack_view body_stack, const std::byte* guard_lowest,
+                             std::size_t guard_size, context::stack owned,
+                             context::stack_pool* pool) noexcept
+    : guard_lowest_(guard_lowest),
+      guard_size_(guard_size),
+      owned_stack_(std::move(owned)),
+      pool_(pool) {
+  context_.setup(body_stack, &control_block::entry, this);
+}
+
+control_block* control_block::current() noexcept { return current_coroutine::get(); }
+
+void control_block::resume() {
+  SPINDLE_VERIFY(state_ != state::done, "coroutine::resume(): the coroutine has finished");
+  SPINDLE_VERIFY(state_ != state::running,
+                 "coroutine::resume(): the coroutine is running (resumed from inside itself, or "
+                 "from a coroutine it resumed)");
+  control_block* outer = current_coroutine::get();
+  current_coroutine::set(this);
+  state_ = state::running;
+  const exception_state resumer_exceptions = exception_state::exchange(exception_state_);
+  {
+    const context::stack_overflow_scope watch(guard_lowest_, guard_size_, overflow_kind, name_);
+    context::execution_context resumer;
+    resumer_ = &resumer;
+    resumer.switch_to(context_);
+  }
+  exception_state_ = exception_state::exchange(resumer_exceptions);
+  current_coroutine::set(outer);
+  if (exception_) std::rethrow_exception(std::exchange(exception_, nullptr));
+}
+
+void control_block::suspend() {
+  SPINDLE_VERIFY(!unwind_requested_,
+                 "coroutine: suspended while being destroyed (the body caught "
+                 "coro::forced_unwind and did not rethrow it)");
+  state_ = state::suspended;
+  context_.switch_to(*resumer_);
+  // Resumed, maybe on another thread: only members of *this from here on.
+  if (unwind_requested_) throw forced_unwind{};
+}
+
+void control_block::entry(void* self) {
+  auto* block = static_cast<control_block*>(self);
+  try {
+    block->run_body();
+  } catch (const forced_unwind&) {
+    // destroy() asked for it: the body's destructors have run.
+  } catch (...) {
+    block->exception_ = std::current_exception();
+  }
+  block->state_ = state::done;
+  block->context_.exit_to(*block->resumer_);
+}
+
+void control_block::destroy(control_block* block) noexcept {
+  SPINDLE_VERIFY(block->state_ != state::running,
+                 "coroutine destroyed while running (from inside itself, or from a coroutine "
+                 "it resumed)");
+  if (block->state_ == state::suspended) {
+    block->unwind_requested_ = true;
+    try {
+      block->resume();
+    } catch (...) {
+      SPINDLE_VERIFY(false,
+                     "coroutine: the body threw another exception while being destroyed "
+                     "(it caught coro::forced_unwind and threw something else)");
+    }
+  }
+  context::stack stack = std::move(block->owned_stack_);
+  context::stack_pool* pool = block->pool_;
+  block->~control_block();
+  if (pool != nullptr) pool->release(std::move(stack));
+  // else: `stack` unmaps here if the block owned it; caller memory is left alone.
+}
+
+}  // namespace detail
+
+void suspend() {
+  detail::control_block* self = detail::control_block::current();
+  SPINDLE_VERIFY(self != nullptr, "coro::suspend() called outside a coroutine");
+  self->suspend();
+}
+
+}  // namespace spindle::coro

@@ -1,0 +1,4 @@
+# spindle::coro — the stackful coroutine.
+target_sources(spindle PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/coroutine.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/exception_state.cpp)
