@@ -143,14 +143,11 @@ TEST(FaultyAtomic, InterfaceMatchesStd) {
   flag = true;
   EXPECT_TRUE(flag.exchange(false));
 
-  struct pair {
-    int a;
-    int b;
-  };
-  twist::atomic<pair> pair_value{pair{1, 2}};
-  pair expected{1, 2};
-  EXPECT_TRUE(pair_value.compare_exchange_strong(expected, pair{3, 4}));
-  EXPECT_EQ(pair_value.load().b, 4);
+  enum class state : std::uint8_t { idle, busy };
+  twist::atomic<state> non_arithmetic{state::idle};
+  state expected = state::idle;
+  EXPECT_TRUE(non_arithmetic.compare_exchange_strong(expected, state::busy));
+  EXPECT_EQ(non_arithmetic.load(), state::busy);
 }
 
 TEST(FaultyAtomic, PlacementDecidesWhereInjectionPointsAre) {
