@@ -76,7 +76,9 @@ void execution_context::switch_to(execution_context& target) noexcept {
   __sanitizer_start_switch_fiber(&fake_stack_, target.stack_bottom_, target.stack_size_);
 #endif
   machine_.switch_to(target.machine_);
+#if SPINDLE_ASAN
   arrived(fake_stack_);
+#endif
 }
 
 void execution_context::exit_to(execution_context& target) noexcept {
@@ -95,13 +97,15 @@ void execution_context::exit_to(execution_context& target) noexcept {
 
 void execution_context::annotated_entry(void* self) noexcept {
   auto& context = *static_cast<execution_context*>(self);
+#if SPINDLE_ASAN
   context.arrived(nullptr);  // first entry: no fake stack to restore yet
+#endif
   context.entry_(context.arg_);
   // Returning here returns into the trampoline, which reports the misuse and aborts.
 }
 
-void execution_context::arrived([[maybe_unused]] void* fake_stack) noexcept {
 #if SPINDLE_ASAN
+void execution_context::arrived(void* fake_stack) noexcept {
   const void* from_bottom = nullptr;
   std::size_t from_size = 0;
   __sanitizer_finish_switch_fiber(fake_stack, &from_bottom, &from_size);
@@ -110,11 +114,11 @@ void execution_context::arrived([[maybe_unused]] void* fake_stack) noexcept {
     switched_from_->stack_size_ = from_size;
     switched_from_ = nullptr;
   }
-#endif
 }
+#endif
 
-void execution_context::release_tsan_fiber() noexcept {
 #if SPINDLE_TSAN
+void execution_context::release_tsan_fiber() noexcept {
   if (owns_tsan_fiber_) {
     SPINDLE_ASSERT(__tsan_get_current_fiber() != tsan_fiber_,
                    "execution_context: destroying (or re-setting up) the running context");
@@ -122,8 +126,8 @@ void execution_context::release_tsan_fiber() noexcept {
   }
   tsan_fiber_ = nullptr;
   owns_tsan_fiber_ = false;
-#endif
 }
+#endif
 
 }  // namespace spindle::context
 

@@ -59,8 +59,13 @@ class execution_context {
 #if SPINDLE_CONTEXT_ANNOTATED
   // The entry prepare() is given under a sanitizer: finishes the first switch, then entry_.
   static void annotated_entry(void* self) noexcept;
-  // Completes the switch that just arrived at *this (ASAN bookkeeping).
+#endif
+#if SPINDLE_ASAN
+  // Completes the switch that just arrived at *this: restores our fake stack, records the
+  // bounds of the stack we came from.
   void arrived(void* fake_stack) noexcept;
+#endif
+#if SPINDLE_TSAN
   void release_tsan_fiber() noexcept;
 #endif
 

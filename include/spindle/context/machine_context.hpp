@@ -73,8 +73,10 @@ class machine_context {
 
   // Like switch_to() for a context that will never be resumed: nothing of *this is kept.
   [[noreturn]] void exit_to(machine_context& target) noexcept {
-    void* abandoned_sp = nullptr;
-    detail::spindle_context_switch(&abandoned_sp, target.suspended_sp_);
+    // The dead frame's stack pointer goes into *this, never into a local: under ASAN with
+    // detect_stack_use_after_return a local may live on the fake stack that the final
+    // annotation has just freed.
+    detail::spindle_context_switch(&suspended_sp_, target.suspended_sp_);
     __builtin_unreachable();
   }
 
