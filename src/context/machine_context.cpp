@@ -72,8 +72,9 @@ void machine_context::prepare(stack_view stack, entry_function entry, void* arg)
   capture_fp_control(*frame);
   // The TEB's view of the stack while this context runs. The whole view is committed memory,
   // so the limit is its lowest byte: stack probes (__chkstk) find nothing to commit, and SEH
-  // accepts every frame on it. The zeroed entry area holds the null return address.
-  frame->stack_base = stack.top();
+  // accepts every frame on it. The base is the aligned top, where an SEH walk arrives after
+  // unwinding the trampoline (to the null return address in the zeroed entry area).
+  frame->stack_base = reinterpret_cast<const void*>(top);
   frame->stack_limit = stack.lowest;
   frame->deallocation_stack = stack.lowest;
 #elif SPINDLE_CONTEXT_ABI_AARCH64
