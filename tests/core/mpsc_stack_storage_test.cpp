@@ -8,8 +8,10 @@
 #include <gtest/gtest.h>
 
 #include <spindle/core/intrusive/mpsc_stack.hpp>
+#include <spindle/twist/atomic.hpp>
 #include <spindle/twist/thread.hpp>
 
+#include "start_gate.hpp"
 #include "stress.hpp"
 
 namespace intrusive = spindle::core::intrusive;
@@ -30,49 +32,69 @@ TEST(MpscStackStorage, ConsumerFreesHeapNodesRightAfterPopping) {
   const std::size_t producers = test::stress_threads(3);
 
   test::repeat_within_budget(1000, [&](std::size_t) {
+    if (testing::Test::HasFailure()) return;  // report the first failing run only
     intrusive::mpsc_stack<heap_message> stack;
+    test::start_gate gate(producers + 1);
+    twist::atomic<std::size_t> producers_done{0};
     std::vector<twist::thread> threads;
     for (std::size_t p = 0; p < producers; ++p) {
       threads.emplace_back([&, p] {
+        gate.arrive_and_wait();
         for (std::size_t i = 0; i < kPerProducer; ++i) stack.push(*new heap_message(p));
+        // release: pairs with the consumer's acquire load (all p's pushes happen-before it).
+        producers_done.fetch_add(1, std::memory_order_release);
       });
     }
-    std::size_t freed = 0;
+    gate.arrive_and_wait();
     std::vector<std::size_t> per_producer(producers, 0);
-    while (freed < producers * kPerProducer) {
+    std::size_t foreign = 0;
+    for (;;) {
+      bool all_pushed = producers_done.load(std::memory_order_acquire) == producers;
       auto batch = stack.pop_all();
-      if (batch.empty()) twist::this_thread::yield();
+      if (batch.empty()) {
+        if (all_pushed) break;
+        twist::this_thread::yield();
+      }
       while (heap_message* m = batch.pop_front()) {
-        ASSERT_LT(m->value, producers);
-        ++per_producer[m->value];
+        if (m->value < producers) {
+          ++per_producer[m->value];
+        } else {
+          ++foreign;
+        }
         delete m;  // at once: producers may still be pushing onto nodes above it
-        ++freed;
       }
     }
     for (auto& t : threads) t.join();
+    EXPECT_EQ(foreign, 0u);
     for (std::size_t p = 0; p < producers; ++p) EXPECT_EQ(per_producer[p], kPerProducer);
-    EXPECT_TRUE(stack.empty());
   });
 }
 
 TEST(MpscStackStorage, StackDestroyedRightAfterTheLastPop) {
   test::repeat_within_budget(20000, [](std::size_t) {
+    if (testing::Test::HasFailure()) return;  // report the first failing run only
     auto* stack = new intrusive::mpsc_stack<heap_message>;
     auto* first = new heap_message(1);
     auto* last = new heap_message(2);
-    twist::thread producer([stack, first, last] {
+    twist::atomic<bool> pushed{false};  // lets a lost node end the test instead of hanging it
+    twist::thread producer([stack, first, last, &pushed] {
       stack->push(*first);
       stack->push(*last);  // after this CAS the consumer may delete the stack and the nodes
+      pushed.store(true, std::memory_order_release);  // release: pairs with the acquire below
     });
     std::size_t taken = 0;
-    while (taken < 2) {
+    for (;;) {
+      bool all_pushed = pushed.load(std::memory_order_acquire);
       auto batch = stack->pop_all();
+      bool got_any = !batch.empty();
       while (heap_message* m = batch.pop_front()) {
         delete m;
         ++taken;
       }
+      if (taken >= 2 || (all_pushed && !got_any)) break;
     }
-    delete stack;  // the producer thread may not have returned from push yet
+    delete stack;  // without waiting for the producer, which may still be inside push()
     producer.join();
+    EXPECT_EQ(taken, 2u);
   });
 }

@@ -11,6 +11,7 @@
 #include <spindle/twist/shared.hpp>
 #include <spindle/twist/thread.hpp>
 
+#include "start_gate.hpp"
 #include "stress.hpp"
 
 namespace core = spindle::core;
@@ -32,15 +33,18 @@ enum class acquire_path { lock, try_lock_loop, lock_guard };
 }  // namespace
 
 TEST(SpinlockStress, GuardsPlainMemoryAcrossThreads) {
-  constexpr std::size_t kSectionsPerThread = 2000;
+  constexpr std::size_t kSectionsPerThread = 5000;
   const std::size_t threads = test::stress_threads();
   std::size_t runs = test::repeat_within_budget(1000, [&](std::size_t) {
+    if (testing::Test::HasFailure()) return;  // report the first failing run only
     core::spinlock lock;
     guarded_state state;
     twist::atomic<std::size_t> overlaps{0};
+    test::start_gate gate(threads);
     std::vector<twist::thread> workers;
     for (std::size_t t = 0; t < threads; ++t) {
       workers.emplace_back([&, path = static_cast<acquire_path>(t % 3)] {
+        gate.arrive_and_wait();
         for (std::size_t i = 0; i < kSectionsPerThread; ++i) {
           switch (path) {
             case acquire_path::lock:
