@@ -21,6 +21,10 @@ namespace {
 constexpr std::uintptr_t stack_alignment = 16;  // at a call, on all three ABIs
 
 #if SPINDLE_CONTEXT_ABI_X86_64_WIN64
+// The terminator of an (empty) EXCEPTION_REGISTRATION_RECORD chain.
+constexpr std::uintptr_t end_of_exception_list = ~std::uintptr_t{0};
+
+static_assert(offsetof(NT_TIB, ExceptionList) == SPINDLE_CONTEXT_TEB_EXCEPTION_LIST);
 static_assert(offsetof(NT_TIB, StackBase) == SPINDLE_CONTEXT_TEB_STACK_BASE);
 static_assert(offsetof(NT_TIB, StackLimit) == SPINDLE_CONTEXT_TEB_STACK_LIMIT);
 #endif
@@ -77,6 +81,7 @@ void machine_context::prepare(stack_view stack, entry_function entry, void* arg)
   frame->stack_base = reinterpret_cast<const void*>(top);
   frame->stack_limit = stack.lowest;
   frame->deallocation_stack = stack.lowest;
+  frame->exception_list = reinterpret_cast<const void*>(end_of_exception_list);
 #elif SPINDLE_CONTEXT_ABI_AARCH64
   frame->x19 = as_register(entry);
   frame->x20 = as_register(arg);

@@ -9,13 +9,15 @@
  *     [StackLimit, StackBase] (so a C++ throw on a context stack would go unhandled), and stack
  *     probing / stack-overflow handling read StackLimit and DeallocationStack. They describe the
  *     running context, so they switch with it.
+ *   TEB ExceptionList (%gs:0): unused by x64 Windows, but wine keeps its internal __TRY frames
+ *     there and consults those below the throwing frame; the thread's list must not be seen
+ *     from a context's stack (switch_frame.hpp explains).
  *   rsp                                 is the context handle itself (*save_sp)
  * Not saved, on purpose:
  *   rax, rcx, rdx, r8-r11, xmm0-xmm5, the upper halves of ymm/zmm registers, flags: volatile.
  *   MXCSR exception flags, x87 status word: volatile status (MXCSR is restored whole, harmless).
- *   TEB ExceptionList (%gs:0, unused on x64: SEH is table-based), FiberData (%gs:0x20, only for
- *     the Windows fiber API, which spindle does not use), GuaranteedStackBytes, the
- *     thread-local storage slots: they belong to the thread.
+ *   TEB FiberData (%gs:0x20, only for the Windows fiber API, which spindle does not use),
+ *     GuaranteedStackBytes, the thread-local storage slots: they belong to the thread.
  * The frame layout (offsets) is include/spindle/context/detail/switch_frame.hpp.
  *
  * The switch itself has no unwind info: nothing throws or unwinds through it (a context can only
@@ -56,6 +58,8 @@ spindle_context_switch:
         movq    %r10, SPINDLE_CONTEXT_FRAME_STACK_LIMIT(%rsp)
         movq    %gs:SPINDLE_CONTEXT_TEB_STACK_BASE, %r10
         movq    %r10, SPINDLE_CONTEXT_FRAME_STACK_BASE(%rsp)
+        movq    %gs:SPINDLE_CONTEXT_TEB_EXCEPTION_LIST, %r10
+        movq    %r10, SPINDLE_CONTEXT_FRAME_EXCEPTION_LIST(%rsp)
         movq    %r12, SPINDLE_CONTEXT_FRAME_R12(%rsp)
         movq    %r13, SPINDLE_CONTEXT_FRAME_R13(%rsp)
         movq    %r14, SPINDLE_CONTEXT_FRAME_R14(%rsp)
@@ -85,6 +89,8 @@ spindle_context_switch:
         movq    %r10, %gs:SPINDLE_CONTEXT_TEB_STACK_LIMIT
         movq    SPINDLE_CONTEXT_FRAME_STACK_BASE(%rsp), %r10
         movq    %r10, %gs:SPINDLE_CONTEXT_TEB_STACK_BASE
+        movq    SPINDLE_CONTEXT_FRAME_EXCEPTION_LIST(%rsp), %r10
+        movq    %r10, %gs:SPINDLE_CONTEXT_TEB_EXCEPTION_LIST
         movq    SPINDLE_CONTEXT_FRAME_R12(%rsp), %r12
         movq    SPINDLE_CONTEXT_FRAME_R13(%rsp), %r13
         movq    SPINDLE_CONTEXT_FRAME_R14(%rsp), %r14

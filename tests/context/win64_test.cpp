@@ -1,14 +1,15 @@
-// Windows x64 only: the TEB's stack fields follow the running context, so stack probing
-// (__chkstk) and SEH exception dispatch work on a context's own stack. Runs under wine.
+// Windows x64 only: the TEB's stack fields (and exception list) follow the running context, so
+// stack probing (__chkstk) and SEH exception dispatch work on a context's own stack. Runs under
+// wine.
 #include <spindle/context/execution_context.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
 
 #include <gtest/gtest.h>
 #include <windows.h>
-#include <intrin.h>
 
 #include "test_stack.hpp"
 
@@ -17,19 +18,38 @@ namespace {
 
 using test::test_stack;
 
-constexpr unsigned long teb_deallocation_stack = 0x1478;  // not in mingw's public TEB struct
+// TEB offsets (x64): NT_TIB's ExceptionList, StackBase and StackLimit, and DeallocationStack
+// (not in mingw's public TEB struct).
+constexpr std::uintptr_t teb_exception_list = 0x00;
+constexpr std::uintptr_t teb_stack_base = 0x08;
+constexpr std::uintptr_t teb_stack_limit = 0x10;
+constexpr std::uintptr_t teb_deallocation_stack = 0x1478;
+static_assert(offsetof(NT_TIB, ExceptionList) == teb_exception_list);
+static_assert(offsetof(NT_TIB, StackBase) == teb_stack_base);
+static_assert(offsetof(NT_TIB, StackLimit) == teb_stack_limit);
+
+// A %gs-relative load (mingw's __readgsqword trips gcc 12's -Warray-bounds).
+const void* read_teb(std::uintptr_t offset) {
+  const void* value = nullptr;
+  __asm__ volatile("movq %%gs:(%1), %0" : "=r"(value) : "r"(offset));
+  return value;
+}
 
 struct teb_stack {
   const void* base;
   const void* limit;
   const void* deallocation;
+  const void* exception_list;
 };
 
 teb_stack current_teb_stack() {
-  const auto* tib = reinterpret_cast<const NT_TIB*>(NtCurrentTeb());
-  return {tib->StackBase, tib->StackLimit,
-          reinterpret_cast<const void*>(__readgsqword(teb_deallocation_stack))};
+  return {read_teb(teb_stack_base), read_teb(teb_stack_limit), read_teb(teb_deallocation_stack),
+          read_teb(teb_exception_list)};
 }
+
+// An empty EXCEPTION_REGISTRATION_RECORD chain: what a fresh context starts with, so wine's
+// internal handlers registered on the thread's stack are not consulted from a context's stack.
+const void* const empty_exception_list = reinterpret_cast<const void*>(~std::uintptr_t{0});
 
 const void* aligned_top(stack_view view) {
   return reinterpret_cast<const void*>(reinterpret_cast<std::uintptr_t>(view.top()) & ~std::uintptr_t{15});
@@ -85,13 +105,16 @@ TEST(Win64, TheTebFollowsTheRunningContext) {
     EXPECT_EQ(seen.base, aligned_top(game.first_stack));
     EXPECT_EQ(seen.limit, game.first_stack.lowest);
     EXPECT_EQ(seen.deallocation, game.first_stack.lowest);
+    EXPECT_EQ(seen.exception_list, empty_exception_list);
   }
   EXPECT_EQ(game.seen_in_second.base, aligned_top(game.second_stack));
   EXPECT_EQ(game.seen_in_second.limit, game.second_stack.lowest);
+  EXPECT_EQ(game.seen_in_second.exception_list, empty_exception_list);
   for (const teb_stack& back : {between, after}) {
     EXPECT_EQ(back.base, before.base);
     EXPECT_EQ(back.limit, before.limit);
     EXPECT_EQ(back.deallocation, before.deallocation);
+    EXPECT_EQ(back.exception_list, before.exception_list);
   }
 }
 

@@ -56,7 +56,7 @@
 #define SPINDLE_CONTEXT_FRAME_RSI 0xE8
 #define SPINDLE_CONTEXT_FRAME_RBX 0xF0
 #define SPINDLE_CONTEXT_FRAME_RBP 0xF8 /* fresh context: 0 */
-// 0x100: 8 bytes padding, so that the frame below the return address is 16-byte aligned
+#define SPINDLE_CONTEXT_FRAME_EXCEPTION_LIST 0x100 /* TEB field; fresh context: -1, empty */
 #define SPINDLE_CONTEXT_FRAME_RESUME 0x108
 #define SPINDLE_CONTEXT_FRAME_SIZE 0x110
 // Above a fresh frame: the 32-byte shadow (home) space the trampoline's callee may use, 8 bytes
@@ -66,7 +66,13 @@
 #define SPINDLE_CONTEXT_TRAMPOLINE_ALLOC 0x28
 // Thread Environment Block fields, reached through %gs. Windows and wine check exception
 // frames against StackBase/StackLimit (an SEH frame outside them is "invalid" and the exception
-// goes unhandled), and the stack-overflow machinery reads DeallocationStack.
+// goes unhandled), and the stack-overflow machinery reads DeallocationStack. ExceptionList is
+// unused by x64 Windows itself (its SEH is table-based), but wine chains its internal __TRY
+// frames through it and, while dispatching, calls every one whose address is below the
+// faulting frame: a context whose stack lies above the thread's stack would have the
+// thread's outer wine frames "handle" (and swallow) its C++ exceptions. So each context has
+// its own list, empty (-1) when fresh.
+#define SPINDLE_CONTEXT_TEB_EXCEPTION_LIST 0x00
 #define SPINDLE_CONTEXT_TEB_STACK_BASE 0x08
 #define SPINDLE_CONTEXT_TEB_STACK_LIMIT 0x10
 #define SPINDLE_CONTEXT_TEB_DEALLOCATION_STACK 0x1478
@@ -130,7 +136,7 @@ struct switch_frame {
   const void* stack_limit;
   const void* stack_base;
   std::uint64_t r12, r13, r14, r15, rdi, rsi, rbx, rbp;
-  std::uint64_t padding2;
+  const void* exception_list;
   const void* resume;
 };
 static_assert(offsetof(switch_frame, xmm[0]) == SPINDLE_CONTEXT_FRAME_XMM6);
@@ -156,6 +162,7 @@ static_assert(offsetof(switch_frame, rdi) == SPINDLE_CONTEXT_FRAME_RDI);
 static_assert(offsetof(switch_frame, rsi) == SPINDLE_CONTEXT_FRAME_RSI);
 static_assert(offsetof(switch_frame, rbx) == SPINDLE_CONTEXT_FRAME_RBX);
 static_assert(offsetof(switch_frame, rbp) == SPINDLE_CONTEXT_FRAME_RBP);
+static_assert(offsetof(switch_frame, exception_list) == SPINDLE_CONTEXT_FRAME_EXCEPTION_LIST);
 static_assert(offsetof(switch_frame, resume) == SPINDLE_CONTEXT_FRAME_RESUME);
 
 struct entry_area {
