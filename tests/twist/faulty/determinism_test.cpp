@@ -3,6 +3,7 @@
 //   - across processes (Linux): SPINDLE_FAULTY_SEED=<s> gives every thread — main and the
 //     twist::threads it creates — the same faults in two runs, and another seed does not.
 #include <cstdint>
+#include <cstddef>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -12,10 +13,6 @@
 
 #include <gtest/gtest.h>
 
-#if defined(__linux__)
-#include <unistd.h>
-#endif
-
 #include <spindle/twist/atomic.hpp>
 #include <spindle/twist/faulty/config.hpp>
 #include <spindle/twist/futex.hpp>
@@ -24,6 +21,7 @@
 #include <spindle/twist/shared.hpp>
 #include <spindle/twist/thread.hpp>
 
+#include "child_process.hpp"
 #include "faulty_support.hpp"
 
 namespace twist = spindle::twist;
@@ -165,26 +163,16 @@ std::uint64_t digest_of_this_process() {
   return digest;
 }
 
-#if defined(__linux__)
+#if SPINDLE_TEST_CAN_RERUN_SELF
 // Runs this test binary again, as a child that only prints its digest, under `seed`.
 std::string child_digest(std::uint64_t seed) {
-  // Resolved here: inside popen's shell, /proc/self/exe would be the shell.
-  char self[4096] = {};
-  if (::readlink("/proc/self/exe", self, sizeof(self) - 1) <= 0) return "readlink failed";
-  const std::string command = std::string(kChildVariable) + "=1 SPINDLE_FAULTY_SEED=" +
-                              std::to_string(seed) + " '" + self +
-                              "' --gtest_filter=FaultyDeterminismAcrossProcesses.* 2>&1";
-  FILE* child = ::popen(command.c_str(), "r");
-  if (child == nullptr) return "popen failed";
-  std::string digest = "no digest in the child's output";
-  char line[512];
-  while (std::fgets(line, sizeof(line), child) != nullptr) {
-    if (std::strncmp(line, kDigestPrefix, std::strlen(kDigestPrefix)) == 0) {
-      digest = line + std::strlen(kDigestPrefix);
-    }
-  }
-  ::pclose(child);
-  return digest;
+  const std::string output = spindle::test::run_this_binary(
+      std::string(kChildVariable) + "=1 SPINDLE_FAULTY_SEED=" + std::to_string(seed),
+      "FaultyDeterminismAcrossProcesses.*");
+  const std::size_t prefix = output.find(kDigestPrefix);
+  if (prefix == std::string::npos) return "no digest in the child's output:\n" + output;
+  const std::size_t begin = prefix + std::strlen(kDigestPrefix);
+  return output.substr(begin, output.find('\n', begin) - begin);
 }
 #endif
 
@@ -192,12 +180,12 @@ std::string child_digest(std::uint64_t seed) {
 
 TEST(FaultyDeterminismAcrossProcesses, SeedFromEnvironmentReplaysEveryThread) {
   if (std::getenv(kChildVariable) != nullptr) {
-    // The child: report and stop (with the rates from the environment, i.e. the defaults).
+    // The child: report and stop (fault rates: the environment's, by default the defaults).
     std::printf("%s%llx\n", kDigestPrefix,
                 static_cast<unsigned long long>(digest_of_this_process()));
     return;
   }
-#if defined(__linux__)
+#if SPINDLE_TEST_CAN_RERUN_SELF
   const std::string first = child_digest(kSeedA);
   ASSERT_EQ(first.rfind("no digest", 0), std::string::npos) << first;
   EXPECT_EQ(child_digest(kSeedA), first);

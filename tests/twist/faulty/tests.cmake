@@ -5,6 +5,7 @@ if(SPINDLE_TWIST STREQUAL "faulty")
     SOURCES
       ${CMAKE_CURRENT_SOURCE_DIR}/faulty/crash_report_test.cpp
       ${CMAKE_CURRENT_SOURCE_DIR}/faulty/determinism_test.cpp
+      ${CMAKE_CURRENT_SOURCE_DIR}/faulty/one_core_test.cpp
       ${CMAKE_CURRENT_SOURCE_DIR}/faulty/spurious_test.cpp
     LABELS twist faulty unit)
   spindle_add_test(twist_faulty_stress_test
