@@ -70,7 +70,9 @@ class spinlock {
   }
 
  private:
-  twist::atomic<bool> locked_{false};  // true while some thread holds the lock
+  // True while some thread holds the lock. Any thread reads it; written by lock()/try_lock()
+  // (exchange) and by the holder's unlock().
+  twist::atomic<bool> locked_{false};
 };
 
 }  // namespace spindle::core

@@ -36,11 +36,8 @@ class forward_list {
   static_assert(std::derived_from<T, forward_hook<Tag>>,
                 "T must derive publicly (and unambiguously) from forward_hook<Tag>");
 
-  using link = detail::forward_link;
-  using access = detail::link_access;
-
   template <class Value>
-  class basic_iterator;
+  class basic_iterator;  // defined below, in the private section
 
  public:
   using value_type = T;
@@ -182,6 +179,9 @@ class forward_list {
   const_iterator cend() const noexcept { return end(); }
 
  private:
+  using link = detail::forward_link;
+  using access = detail::link_access;
+
   template <class, class>
   friend class mpsc_stack;
 

@@ -43,9 +43,6 @@ namespace spindle::core::intrusive {
 
 template <class T, class Tag = default_tag>
 class mpsc_stack {
-  using link = detail::forward_link;
-  using access = detail::link_access;
-
  public:
   using list_type = forward_list<T, Tag>;
 
@@ -66,7 +63,7 @@ class mpsc_stack {
   // Pushes `node` (which must not be in a container with this tag); any thread, lock-free.
   // Returns true if the stack was empty just before, e.g. to decide to wake the consumer.
   bool push(T& node) noexcept {
-    link* l = static_cast<forward_hook<Tag>*>(&node);
+    link* l = static_cast<forward_hook<Tag>*>(&node);  // the node's hook for this Tag
     access::assert_unlinked(l);
     // relaxed: only a first guess for the CAS, never dereferenced (STACK2).
     link* expected = head_.load(std::memory_order_relaxed);
@@ -105,6 +102,9 @@ class mpsc_stack {
   }
 
  private:
+  using link = detail::forward_link;
+  using access = detail::link_access;
+
   // The newest node, chained down to the oldest (INV1 of forward_hook.hpp); nullptr if empty.
   // Written by push (CAS) and pop_all (exchange) only.
   twist::atomic<link*> head_{nullptr};
