@@ -124,7 +124,7 @@ TEST(MachineContext, EntryRunsOnAnAbiAlignedStack) {
 
     const auto top = reinterpret_cast<std::uintptr_t>(view.top());
     EXPECT_EQ(run.probe.entry_sp % 16, entry_sp_remainder) << "trim " << trim;
-    EXPECT_LT(run.probe.entry_sp, top);
+    EXPECT_LE(run.probe.entry_sp, top);  // equal on aarch64: a call pushes nothing there
     EXPECT_GE(run.probe.entry_sp, reinterpret_cast<std::uintptr_t>(view.lowest));
 #if SPINDLE_CONTEXT_ABI_X86_64_WIN64
     // Above the return address: the caller-allocated 32-byte shadow space, inside the stack.
