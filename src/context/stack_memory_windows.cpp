@@ -11,10 +11,10 @@ namespace {
 
 // Windows raises an exception on the faulting thread's own stack, so a guard hit only reaches
 // the vectored handler if there is room below the stack pointer for the dispatcher's frames
-// (a CONTEXT record alone is 1.2 KiB). The guard is therefore several pages: the first touch
-// lands in its top page and the dispatcher runs in the pages below, which are made accessible
-// (PAGE_GUARD is a one-shot trap) before the handler runs. Empirical: 4 pages is what the
-// dispatcher plus the reporting handler need, with room to spare.
+// (a CONTEXT record alone is 1.2 KiB). The guard is therefore PAGE_GUARD memory, a one-shot
+// trap: the first touch raises STATUS_GUARD_PAGE_VIOLATION and leaves that page accessible,
+// so the dispatcher and the reporting handler run in it. Empirical (wine 8): both fit in the
+// first page; 4 pages leave room for a bigger dispatcher and for frames that skip a page.
 constexpr std::size_t guard_pages = 4;
 
 }  // namespace

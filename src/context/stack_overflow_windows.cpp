@@ -5,9 +5,11 @@
 // the first touch, so the dispatcher and this handler have room to run. The handler reports
 // a fault inside the guard of the stack recorded as running on this thread and terminates
 // the process; it passes every other exception on (EXCEPTION_CONTINUE_SEARCH).
+//
+// It terminates with TerminateProcess rather than abort(): abort() runs more code on the
+// exhausted stack, which hits the next guard page and re-enters the handler (seen under wine:
+// the report printed twice). The exit code is abort()'s, 3, so callers see the usual status.
 #include "stack_overflow_report.hpp"
-
-#include <cstdlib>
 
 #define WIN32_LEAN_AND_MEAN
 #include <windows.h>
@@ -17,6 +19,7 @@ namespace spindle::context::detail {
 namespace {
 
 constexpr std::size_t report_capacity = 256;
+constexpr UINT abort_exit_code = 3;  // what abort() exits with on Windows
 // Vectored handlers run in order; "first" puts this one ahead of any installed earlier.
 constexpr ULONG call_first = 1;
 
@@ -38,7 +41,8 @@ LONG CALLBACK on_exception(EXCEPTION_POINTERS* pointers) {
   const std::size_t length = format_overflow_report(running, fault_address, report, sizeof report);
   DWORD written = 0;
   ::WriteFile(::GetStdHandle(STD_ERROR_HANDLE), report, static_cast<DWORD>(length), &written, nullptr);
-  std::abort();
+  ::TerminateProcess(::GetCurrentProcess(), abort_exit_code);
+  return EXCEPTION_CONTINUE_SEARCH;  // not reached
 }
 
 bool install_fault_handler() noexcept {
