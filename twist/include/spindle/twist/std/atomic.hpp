@@ -1,6 +1,6 @@
 // std backend of twist/atomic.hpp: the facade's atomics ARE the standard ones, so production
-// builds pay nothing (tests/twist/zero_cost_test.cpp proves the aliasing; the disassembly
-// check proves the code generated for a facade spinlock is the std::atomic one).
+// builds pay nothing (tests/twist/facade_test.cpp static_asserts the aliasing; the disassembly
+// check in tests/core/zero_cost/ proves a facade spinlock compiles to the std::atomic one).
 #pragma once
 
 #include <atomic>

@@ -10,7 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <source_location>
+#include <spindle/twist/source_location.hpp>
 
 #include <spindle/twist/atomic.hpp>
 
@@ -39,7 +39,7 @@ inline std::uint32_t* address_of(atomic<std::uint32_t>& word) noexcept {
 // wakes); may return spuriously. Returns word.load(order) read after waking.
 inline std::uint32_t wait(atomic<std::uint32_t>& word, std::uint32_t old,
                           std::memory_order order = std::memory_order_seq_cst,
-                          std::source_location = std::source_location::current()) noexcept {
+                          source_location = source_location::current()) noexcept {
   os::wait(detail::address_of(word), old);
   return word.load(order);
 }
@@ -48,21 +48,21 @@ inline std::uint32_t wait(atomic<std::uint32_t>& word, std::uint32_t old,
 // (woken, spurious, or `word` no longer held `old`).
 inline bool wait_for(atomic<std::uint32_t>& word, std::uint32_t old,
                      std::chrono::nanoseconds timeout,
-                     std::source_location = std::source_location::current()) noexcept {
+                     source_location = source_location::current()) noexcept {
   return os::wait_for(detail::address_of(word), old, timeout);
 }
 
 // Step 1 of a wake: remember where to wake, before the store that may free the word.
 inline wake_key prepare_wake(atomic<std::uint32_t>& word,
-                             std::source_location = std::source_location::current()) noexcept {
+                             source_location = source_location::current()) noexcept {
   return wake_key{detail::address_of(word)};
 }
 
 // Step 2: wake at most one / all threads waiting on the key's word.
-inline void wake_one(wake_key key, std::source_location = std::source_location::current()) noexcept {
+inline void wake_one(wake_key key, source_location = source_location::current()) noexcept {
   os::wake(key.address, /*all=*/false);
 }
-inline void wake_all(wake_key key, std::source_location = std::source_location::current()) noexcept {
+inline void wake_all(wake_key key, source_location = source_location::current()) noexcept {
   os::wake(key.address, /*all=*/true);
 }
 

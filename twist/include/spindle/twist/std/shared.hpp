@@ -2,7 +2,7 @@
 // checked for data races (happens-before by vector clocks); here it is exactly a T.
 #pragma once
 
-#include <source_location>
+#include <spindle/twist/source_location.hpp>
 #include <utility>
 
 namespace spindle::twist {
@@ -18,18 +18,18 @@ class shared {
   constexpr explicit shared(T value) : value_(std::move(value)) {}
 
   // Reads a copy of the value.
-  T read(std::source_location = std::source_location::current()) const { return value_; }
+  T read(source_location = source_location::current()) const { return value_; }
 
   // Overwrites the value.
-  void write(T value, std::source_location = std::source_location::current()) {
+  void write(T value, source_location = source_location::current()) {
     value_ = std::move(value);
   }
 
   // Read access without a copy (recorded as a read).
-  const T& get(std::source_location = std::source_location::current()) const { return value_; }
+  const T& get(source_location = source_location::current()) const { return value_; }
 
   // Write access in place (recorded as a write).
-  T& get_mut(std::source_location = std::source_location::current()) { return value_; }
+  T& get_mut(source_location = source_location::current()) { return value_; }
 
  private:
   T value_{};
