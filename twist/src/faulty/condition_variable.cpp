@@ -26,11 +26,11 @@ condition_variable::~condition_variable() {
   list_lock_.unlock();
   if (has_waiters) {
     faulty::detail::misuse("twist::condition_variable destroyed while threads wait on it",
-                           faulty::source_location::current());
+                           source_location::current());
   }
 }
 
-void condition_variable::notify_one(faulty::source_location where) noexcept {
+void condition_variable::notify_one(source_location where) noexcept {
   faulty::detail::inject(where);
   list_lock_.lock();
   if (waiters_.num_waiters != 0) {
@@ -43,7 +43,7 @@ void condition_variable::notify_one(faulty::source_location where) noexcept {
   list_lock_.unlock();
 }
 
-void condition_variable::notify_all(faulty::source_location where) noexcept {
+void condition_variable::notify_all(source_location where) noexcept {
   faulty::detail::inject(where);
   list_lock_.lock();
   while (waiters_.head != nullptr) {
@@ -54,7 +54,7 @@ void condition_variable::notify_all(faulty::source_location where) noexcept {
   list_lock_.unlock();
 }
 
-void condition_variable::wait(std::unique_lock<mutex>& lock, faulty::source_location where) {
+void condition_variable::wait(std::unique_lock<mutex>& lock, source_location where) {
   waiter self;
   if (begin_wait(self, lock, where)) {
     // acquire: pairs with the release store in signal().
@@ -66,7 +66,7 @@ void condition_variable::wait(std::unique_lock<mutex>& lock, faulty::source_loca
 }
 
 bool condition_variable::begin_wait(waiter& self, std::unique_lock<mutex>& lock,
-                                    faulty::source_location where) {
+                                    source_location where) {
   if (!lock.owns_lock()) {
     faulty::detail::misuse("twist::condition_variable wait with a unique_lock that does not own "
                            "its mutex", where);

@@ -10,22 +10,22 @@ namespace spindle::twist {
 
 mutex::~mutex() {
   if (lock_.is_locked()) {
-    faulty::detail::misuse("twist::mutex destroyed while locked", faulty::source_location::current());
+    faulty::detail::misuse("twist::mutex destroyed while locked", source_location::current());
   }
 }
 
-void mutex::lock(faulty::source_location where) {
+void mutex::lock(source_location where) {
   faulty::detail::operation_scope injected{where};
   lock_.lock();
 }
 
-bool mutex::try_lock(faulty::source_location where) {
+bool mutex::try_lock(source_location where) {
   faulty::detail::operation_scope injected{where};
   if (faulty::detail::spurious(faulty::fault_kind::spurious_try_lock_failure, where)) return false;
   return lock_.try_lock();
 }
 
-void mutex::unlock(faulty::source_location where) {
+void mutex::unlock(source_location where) {
   if (!lock_.is_locked()) {
     faulty::detail::misuse("twist::mutex::unlock of a mutex that is not locked", where);
   }

@@ -6,7 +6,7 @@
 #include <cstdint>
 
 #include <spindle/twist/faulty/config.hpp>
-#include <spindle/twist/faulty/source_location.hpp>
+#include <spindle/twist/source_location.hpp>
 
 namespace spindle::twist::faulty::detail {
 

@@ -18,7 +18,7 @@
 #include <spindle/twist/faulty/atomic_flag.hpp>
 #include <spindle/twist/faulty/detail/injector.hpp>
 #include <spindle/twist/faulty/fault_observer.hpp>
-#include <spindle/twist/faulty/source_location.hpp>
+#include <spindle/twist/source_location.hpp>
 
 namespace spindle::twist {
 
@@ -67,7 +67,7 @@ constexpr std::memory_order failure_order_for(std::memory_order success) noexcep
 
 template <class T>
 class atomic : public faulty::detail::atomic_member_types<T> {
-  using location = faulty::source_location;
+  using location = source_location;
   using scope = faulty::detail::operation_scope;
   using difference = typename faulty::detail::difference_of<T>::type;
   static constexpr bool kHasAdd = faulty::detail::atomic_arithmetic<T> ||
@@ -251,7 +251,7 @@ class atomic : public faulty::detail::atomic_member_types<T> {
 // A fence, with an injection point around it.
 inline void atomic_thread_fence(
     std::memory_order order,
-    faulty::source_location where = faulty::source_location::current()) noexcept {
+    source_location where = source_location::current()) noexcept {
   faulty::detail::operation_scope injected{where};
   std::atomic_thread_fence(order);
 }

@@ -11,7 +11,7 @@
 #include <atomic>
 
 #include <spindle/twist/faulty/detail/injector.hpp>
-#include <spindle/twist/faulty/source_location.hpp>
+#include <spindle/twist/source_location.hpp>
 
 namespace spindle::twist {
 
@@ -25,21 +25,21 @@ class atomic_flag {
 
   // Returns the flag's value.
   bool test(std::memory_order order = std::memory_order_seq_cst,
-            faulty::source_location where = faulty::source_location::current()) const noexcept {
+            source_location where = source_location::current()) const noexcept {
     faulty::detail::operation_scope scope{where};
     return impl_.test(order);
   }
 
   // Sets the flag; returns its previous value.
   bool test_and_set(std::memory_order order = std::memory_order_seq_cst,
-                    faulty::source_location where = faulty::source_location::current()) noexcept {
+                    source_location where = source_location::current()) noexcept {
     faulty::detail::operation_scope scope{where};
     return impl_.test_and_set(order);
   }
 
   // Clears the flag.
   void clear(std::memory_order order = std::memory_order_seq_cst,
-             faulty::source_location where = faulty::source_location::current()) noexcept {
+             source_location where = source_location::current()) noexcept {
     faulty::detail::operation_scope scope{where};
     impl_.clear(order);
   }

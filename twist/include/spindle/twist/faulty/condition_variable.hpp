@@ -31,7 +31,7 @@
 
 #include <spindle/twist/faulty/detail/futex_lock.hpp>
 #include <spindle/twist/faulty/mutex.hpp>
-#include <spindle/twist/faulty/source_location.hpp>
+#include <spindle/twist/source_location.hpp>
 
 namespace spindle::twist {
 
@@ -45,14 +45,14 @@ class condition_variable {
   condition_variable& operator=(const condition_variable&) = delete;
 
   // Wakes one waiter, chosen at random, if there is one.
-  void notify_one(faulty::source_location where = faulty::source_location::current()) noexcept;
+  void notify_one(source_location where = source_location::current()) noexcept;
 
   // Wakes every waiter.
-  void notify_all(faulty::source_location where = faulty::source_location::current()) noexcept;
+  void notify_all(source_location where = source_location::current()) noexcept;
 
   // Unlocks `lock`, sleeps until notified (or spuriously), relocks. `lock` must own its mutex.
   void wait(std::unique_lock<mutex>& lock,
-            faulty::source_location where = faulty::source_location::current());
+            source_location where = source_location::current());
 
   // Waits until pred() holds (checked with the lock held).
   template <class Predicate>
@@ -66,7 +66,7 @@ class condition_variable {
   std::cv_status wait_until(std::unique_lock<mutex>& lock,
                             const std::chrono::time_point<Clock, Duration>& deadline) {
     waiter self;
-    if (begin_wait(self, lock, faulty::source_location::current())) {
+    if (begin_wait(self, lock, source_location::current())) {
       // acquire: pairs with the release store in signal().
       while (self.notified.load(std::memory_order_acquire) == 0) {
         const auto now = Clock::now();
@@ -135,7 +135,7 @@ class condition_variable {
 
   // Step 1 (and the injection point, the spurious decision): lists `self`, unlocks the user
   // mutex. Returns false for a spurious wakeup (do not sleep).
-  bool begin_wait(waiter& self, std::unique_lock<mutex>& lock, faulty::source_location where);
+  bool begin_wait(waiter& self, std::unique_lock<mutex>& lock, source_location where);
   // Step 2: one bounded sleep on self.notified.
   static void sleep_on(waiter& self, std::chrono::nanoseconds timeout) noexcept;
   // Step 3: unlinks `self` if no notify did; relocks the user mutex. Returns whether notified.

@@ -20,7 +20,7 @@
 #include <spindle/twist/faulty/atomic.hpp>
 #include <spindle/twist/faulty/detail/injector.hpp>
 #include <spindle/twist/faulty/fault_observer.hpp>
-#include <spindle/twist/faulty/source_location.hpp>
+#include <spindle/twist/source_location.hpp>
 
 namespace spindle::twist::futex {
 
@@ -52,7 +52,7 @@ inline std::uint32_t* address_of(atomic<std::uint32_t>& word) noexcept {
 // word.load(order) read after waking.
 inline std::uint32_t wait(atomic<std::uint32_t>& word, std::uint32_t old,
                           std::memory_order order = std::memory_order_seq_cst,
-                          faulty::source_location where = faulty::source_location::current()) noexcept {
+                          source_location where = source_location::current()) noexcept {
   faulty::detail::inject(where);
   if (!faulty::detail::spurious(faulty::fault_kind::spurious_futex_wakeup, where)) {
     os::wait(detail::address_of(word), old);
@@ -65,7 +65,7 @@ inline std::uint32_t wait(atomic<std::uint32_t>& word, std::uint32_t old,
 // returns false, spurious wakeups or not.
 inline bool wait_for(atomic<std::uint32_t>& word, std::uint32_t old,
                      std::chrono::nanoseconds timeout,
-                     faulty::source_location where = faulty::source_location::current()) noexcept {
+                     source_location where = source_location::current()) noexcept {
   if (timeout.count() <= 0) return false;
   faulty::detail::inject(where);
   if (faulty::detail::spurious(faulty::fault_kind::spurious_futex_wakeup, where)) return true;
@@ -75,7 +75,7 @@ inline bool wait_for(atomic<std::uint32_t>& word, std::uint32_t old,
 // Step 1 of a wake: remember where to wake, before the store that may free the word. The
 // injection point sits in the window between this and the publishing store.
 inline wake_key prepare_wake(atomic<std::uint32_t>& word,
-                             faulty::source_location where = faulty::source_location::current()) noexcept {
+                             source_location where = source_location::current()) noexcept {
   wake_key key{detail::address_of(word)};
   faulty::detail::inject(where);
   return key;
@@ -83,14 +83,14 @@ inline wake_key prepare_wake(atomic<std::uint32_t>& word,
 
 // Step 2: wake at most one (in faulty mode: sometimes every) thread waiting on the key's word.
 inline void wake_one(wake_key key,
-                     faulty::source_location where = faulty::source_location::current()) noexcept {
+                     source_location where = source_location::current()) noexcept {
   faulty::detail::inject(where);
   os::wake(key.address, /*all=*/faulty::detail::wake_all_instead_of_one(where));
 }
 
 // Step 2: wake every thread waiting on the key's word.
 inline void wake_all(wake_key key,
-                     faulty::source_location where = faulty::source_location::current()) noexcept {
+                     source_location where = source_location::current()) noexcept {
   faulty::detail::inject(where);
   os::wake(key.address, /*all=*/true);
 }

@@ -9,7 +9,7 @@
 #pragma once
 
 #include <spindle/twist/faulty/detail/futex_lock.hpp>
-#include <spindle/twist/faulty/source_location.hpp>
+#include <spindle/twist/source_location.hpp>
 
 namespace spindle::twist {
 
@@ -23,13 +23,13 @@ class mutex {
   mutex& operator=(const mutex&) = delete;
 
   // Acquires the mutex, sleeping while another thread holds it.
-  void lock(faulty::source_location where = faulty::source_location::current());
+  void lock(source_location where = source_location::current());
 
   // Acquires the mutex if it is free; may also fail spuriously (in faulty mode: on purpose).
-  bool try_lock(faulty::source_location where = faulty::source_location::current());
+  bool try_lock(source_location where = source_location::current());
 
   // Releases the mutex. Unlocking a mutex that is not locked is reported, then abort().
-  void unlock(faulty::source_location where = faulty::source_location::current());
+  void unlock(source_location where = source_location::current());
 
  private:
   faulty::detail::futex_lock lock_;

@@ -6,7 +6,7 @@
 #include <utility>
 
 #include <spindle/twist/faulty/detail/injector.hpp>
-#include <spindle/twist/faulty/source_location.hpp>
+#include <spindle/twist/source_location.hpp>
 
 namespace spindle::twist {
 
@@ -21,25 +21,25 @@ class shared {
   constexpr explicit shared(T value) : value_(std::move(value)) {}
 
   // Reads a copy of the value.
-  T read(faulty::source_location where = faulty::source_location::current()) const {
+  T read(source_location where = source_location::current()) const {
     faulty::detail::inject(where);
     return value_;
   }
 
   // Overwrites the value.
-  void write(T value, faulty::source_location where = faulty::source_location::current()) {
+  void write(T value, source_location where = source_location::current()) {
     faulty::detail::inject(where);
     value_ = std::move(value);
   }
 
   // Read access without a copy (an injection point before the access is handed out).
-  const T& get(faulty::source_location where = faulty::source_location::current()) const {
+  const T& get(source_location where = source_location::current()) const {
     faulty::detail::inject(where);
     return value_;
   }
 
   // Write access in place (an injection point before the access is handed out).
-  T& get_mut(faulty::source_location where = faulty::source_location::current()) {
+  T& get_mut(source_location where = source_location::current()) {
     faulty::detail::inject(where);
     return value_;
   }

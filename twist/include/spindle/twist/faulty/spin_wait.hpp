@@ -7,7 +7,7 @@
 #include <thread>
 
 #include <spindle/twist/faulty/detail/injector.hpp>
-#include <spindle/twist/faulty/source_location.hpp>
+#include <spindle/twist/source_location.hpp>
 
 namespace spindle::twist {
 
@@ -26,7 +26,7 @@ inline void pause_instruction() noexcept {
 
 // Tells the core we are in a spin loop; in faulty mode also an injection point, so a hand-written
 // spin loop gets preempted now and then.
-inline void cpu_relax(faulty::source_location where = faulty::source_location::current()) noexcept {
+inline void cpu_relax(source_location where = source_location::current()) noexcept {
   faulty::detail::inject(where);
   faulty::detail::pause_instruction();
 }
@@ -39,7 +39,7 @@ class spin_wait {
  public:
   // Backs off once: an injection point, then 1, 2, ... 2^(kSpinRounds-1) pause hints, then
   // yielding the thread.
-  void operator()(faulty::source_location where = faulty::source_location::current()) noexcept {
+  void operator()(source_location where = source_location::current()) noexcept {
     faulty::detail::inject(where);
     if (rounds_ < kSpinRounds) {
       for (std::uint32_t i = 0; i < (1u << rounds_); ++i) faulty::detail::pause_instruction();

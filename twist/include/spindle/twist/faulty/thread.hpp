@@ -14,7 +14,7 @@
 #include <utility>
 
 #include <spindle/twist/faulty/detail/injector.hpp>
-#include <spindle/twist/faulty/source_location.hpp>
+#include <spindle/twist/source_location.hpp>
 
 namespace spindle::twist {
 
@@ -34,7 +34,7 @@ class thread {
                fn = std::decay_t<F>(std::forward<F>(f)),
                ... bound = std::decay_t<Args>(std::forward<Args>(args))]() mutable {
           faulty::detail::enter_thread(index);
-          faulty::detail::inject(faulty::source_location::current());
+          faulty::detail::inject(source_location::current());
           std::invoke(std::move(fn), std::move(bound)...);
         }) {}
 
@@ -53,7 +53,7 @@ class thread {
   static unsigned int hardware_concurrency() noexcept { return std::thread::hardware_concurrency(); }
 
   // Waits for the thread to finish (an injection point first).
-  void join(faulty::source_location where = faulty::source_location::current()) {
+  void join(source_location where = source_location::current()) {
     faulty::detail::inject(where);
     impl_.join();
   }
@@ -72,7 +72,7 @@ namespace this_thread {
 using std::this_thread::get_id;
 
 // Yields the processor; an injection point too (so sometimes a short sleep instead).
-inline void yield(faulty::source_location where = faulty::source_location::current()) noexcept {
+inline void yield(source_location where = source_location::current()) noexcept {
   faulty::detail::inject(where);
   std::this_thread::yield();
 }
@@ -80,7 +80,7 @@ inline void yield(faulty::source_location where = faulty::source_location::curre
 // Sleeps for at least `duration`, after an injection point.
 template <class Rep, class Period>
 void sleep_for(const std::chrono::duration<Rep, Period>& duration,
-               faulty::source_location where = faulty::source_location::current()) {
+               source_location where = source_location::current()) {
   faulty::detail::inject(where);
   std::this_thread::sleep_for(duration);
 }

@@ -12,7 +12,7 @@
 #include <cstdint>
 
 #include <spindle/twist/faulty/fault_observer.hpp>
-#include <spindle/twist/faulty/source_location.hpp>
+#include <spindle/twist/source_location.hpp>
 
 namespace spindle::twist::faulty::detail {
 
