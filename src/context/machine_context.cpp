@@ -31,11 +31,9 @@ static_assert(offsetof(NT_TIB, StackLimit) == SPINDLE_CONTEXT_TEB_STACK_LIMIT);
 
 #if SPINDLE_CONTEXT_ABI_X86_64_SYSV || SPINDLE_CONTEXT_ABI_X86_64_WIN64
 // The caller's floating-point control state, which a fresh context inherits (as a new thread
-// does). Only MXCSR's control bits: its low 6 bits are sticky exception flags, caller-saved.
-constexpr std::uint32_t mxcsr_exception_flags = 0x3F;
-
+// does). Only MXCSR's control bits matter: the switch leaves the sticky exception flags alone.
 void capture_fp_control(detail::switch_frame& frame) {
-  frame.mxcsr = __builtin_ia32_stmxcsr() & ~mxcsr_exception_flags;
+  frame.mxcsr = __builtin_ia32_stmxcsr() & SPINDLE_CONTEXT_MXCSR_CONTROL_MASK;
   std::uint16_t x87_control_word = 0;
   __asm__ volatile("fnstcw %0" : "=m"(x87_control_word));
   frame.x87_control_word = x87_control_word;

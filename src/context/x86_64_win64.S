@@ -15,7 +15,8 @@
  *   rsp                                 is the context handle itself (*save_sp)
  * Not saved, on purpose:
  *   rax, rcx, rdx, r8-r11, xmm0-xmm5, the upper halves of ymm/zmm registers, flags: volatile.
- *   MXCSR exception flags, x87 status word: volatile status (MXCSR is restored whole, harmless).
+ *   MXCSR exception flags, x87 status word: volatile status; the sticky MXCSR flags stay with
+ *     the thread (a switch takes only the target's control bits).
  *   TEB FiberData (%gs:0x20, only for the Windows fiber API, which spindle does not use),
  *     GuaranteedStackBytes, the thread-local storage slots: they belong to the thread.
  * The frame layout (offsets) is include/spindle/context/detail/switch_frame.hpp.
@@ -52,6 +53,8 @@ spindle_context_switch:
         movaps  %xmm15, SPINDLE_CONTEXT_FRAME_XMM15(%rsp)
         stmxcsr SPINDLE_CONTEXT_FRAME_MXCSR(%rsp)
         fnstcw  SPINDLE_CONTEXT_FRAME_X87_CW(%rsp)
+        movl    SPINDLE_CONTEXT_FRAME_MXCSR(%rsp), %eax     /* the current FP control state */
+        movzwl  SPINDLE_CONTEXT_FRAME_X87_CW(%rsp), %r8d
         movq    %gs:SPINDLE_CONTEXT_TEB_DEALLOCATION_STACK, %r10
         movq    %r10, SPINDLE_CONTEXT_FRAME_DEALLOCATION_STACK(%rsp)
         movq    %gs:SPINDLE_CONTEXT_TEB_STACK_LIMIT, %r10
@@ -81,8 +84,21 @@ spindle_context_switch:
         movaps  SPINDLE_CONTEXT_FRAME_XMM13(%rsp), %xmm13
         movaps  SPINDLE_CONTEXT_FRAME_XMM14(%rsp), %xmm14
         movaps  SPINDLE_CONTEXT_FRAME_XMM15(%rsp), %xmm15
+        /* MXCSR: take the target's control bits, keep the current exception flags, and load
+           only if that changes anything; fldcw likewise only on a change (x86_64_sysv.S
+           explains why) */
+        movl    SPINDLE_CONTEXT_FRAME_MXCSR(%rsp), %r9d
+        xorl    %eax, %r9d
+        andl    $SPINDLE_CONTEXT_MXCSR_CONTROL_MASK, %r9d
+        jz      1f
+        xorl    %r9d, %eax
+        movl    %eax, SPINDLE_CONTEXT_FRAME_MXCSR(%rsp)
         ldmxcsr SPINDLE_CONTEXT_FRAME_MXCSR(%rsp)
+1:
+        cmpw    SPINDLE_CONTEXT_FRAME_X87_CW(%rsp), %r8w
+        je      2f
         fldcw   SPINDLE_CONTEXT_FRAME_X87_CW(%rsp)
+2:
         movq    SPINDLE_CONTEXT_FRAME_DEALLOCATION_STACK(%rsp), %r10
         movq    %r10, %gs:SPINDLE_CONTEXT_TEB_DEALLOCATION_STACK
         movq    SPINDLE_CONTEXT_FRAME_STACK_LIMIT(%rsp), %r10

@@ -11,16 +11,18 @@
 // What a switch saves (the callee-saved state of the ABI, and nothing else):
 //   x86-64 System V: rbx, rbp, r12-r15, the MXCSR (for its control bits) and the x87 control
 //     word. The stack pointer is the handle itself.
-//   Microsoft x64:   rbx, rbp, rdi, rsi, r12-r15, xmm6-xmm15 (all 128 bits), MXCSR, x87 control
-//     word, and the TEB's StackBase, StackLimit and DeallocationStack, so that SEH exception
-//     dispatch (which rejects frames outside [StackLimit, StackBase]) and stack probing work on
-//     a context's own stack.
+//   Microsoft x64:   rbx, rbp, rdi, rsi, r12-r15, xmm6-xmm15 (all 128 bits), MXCSR (control
+//     bits), x87 control word, and the TEB's StackBase, StackLimit and DeallocationStack, so that
+//     SEH exception dispatch (which rejects frames outside [StackLimit, StackBase]) and stack
+//     probing work on a context's own stack, plus the TEB ExceptionList, which wine consults.
 //   aarch64 AAPCS64: x19-x28, fp (x29), lr (x30, the resume address), d8-d15 (the low 64 bits
 //     of v8-v15) and FPCR (rounding mode, flush-to-zero, default-NaN are preserved across calls).
 // What it deliberately does not save, and why:
 //   - caller-saved (volatile) registers, including the upper halves of ymm/zmm registers and of
 //     v8-v15: the compiler already assumes a call clobbers them;
 //   - status flags (MXCSR exception flags, x87 status word, FPSR): caller-saved by every ABI;
+//     they stay with the thread. (Switching the sticky MXCSR flags would also make every switch
+//     between contexts with different flags pay for a changing ldmxcsr, tens of nanoseconds.)
 //   - the signal mask, errno, the thread pointer (fs/tpidr_el0), TEB FiberData and the
 //     ExceptionList: a context runs on one thread at a time and these belong to the thread, not
 //     to the context (saving the signal mask would also cost a syscall per switch);

@@ -16,6 +16,12 @@
 
 #include <spindle/context/detail/abi.hpp>
 
+#if SPINDLE_CONTEXT_ABI_X86_64_SYSV || SPINDLE_CONTEXT_ABI_X86_64_WIN64
+// MXCSR bits that switch with a context: all but the six sticky exception flags (bits 0-5,
+// caller-saved status that stays with the thread).
+#define SPINDLE_CONTEXT_MXCSR_CONTROL_MASK 0xFFC0
+#endif
+
 #if SPINDLE_CONTEXT_ABI_X86_64_SYSV
 // 0x00 MXCSR (4 bytes), x87 control word (2 bytes), 2 bytes padding
 #define SPINDLE_CONTEXT_FRAME_MXCSR 0x00
