@@ -68,11 +68,11 @@ void keep_locals(void* arg) {
   volatile std::uint64_t on_stack[8] = {11, 13, 17, 19, 23, 29, 31, 37};
   for (int i = 0; i < 1000; ++i) {
     a += b; b ^= c << 1; c += d * 7; d = d * 5 + a;
-    x = x * 1.5 + y; y = y / 2 + 1;
+    x = x * 0.5 + y; y = y / 2 + 1;  // bounded: converges to (4, 2)
     on_stack[i % 8] = on_stack[i % 8] + a;
     game.callee.switch_to(game.caller);
   }
-  std::uint64_t sum = a + b + c + d + static_cast<std::uint64_t>(x + y);
+  std::uint64_t sum = a + b + c + d + static_cast<std::uint64_t>((x + y) * 1000);
   for (auto v : on_stack) sum += v;
   game.checksum = sum;
   game.finished = true;
@@ -85,10 +85,10 @@ std::uint64_t keep_locals_reference() {
   std::uint64_t on_stack[8] = {11, 13, 17, 19, 23, 29, 31, 37};
   for (int i = 0; i < 1000; ++i) {
     a += b; b ^= c << 1; c += d * 7; d = d * 5 + a;
-    x = x * 1.5 + y; y = y / 2 + 1;
+    x = x * 0.5 + y; y = y / 2 + 1;  // bounded: converges to (4, 2)
     on_stack[i % 8] = on_stack[i % 8] + a;
   }
-  std::uint64_t sum = a + b + c + d + static_cast<std::uint64_t>(x + y);
+  std::uint64_t sum = a + b + c + d + static_cast<std::uint64_t>((x + y) * 1000);
   for (auto v : on_stack) sum += v;
   return sum;
 }
