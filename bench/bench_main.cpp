@@ -55,8 +55,9 @@ class summarizing_reporter : public benchmark::ConsoleReporter {
     if (execution > 0 && fiber > 0 && continuation > 0) {
       const double best_boost = fiber < continuation ? fiber : continuation;
       const double ratio = execution / best_boost;
-      std::printf("  ratio spindle execution_context / best Boost.Context: %.2f (target <= %.2f: %s)\n",
-                  ratio, switch_ratio_target, ratio <= switch_ratio_target ? "met" : "NOT met");
+      std::printf(
+          "  ratio spindle execution_context / best Boost.Context: %.2f (target <= %.2f: %s)\n",
+          ratio, switch_ratio_target, ratio <= switch_ratio_target ? "met" : "NOT met");
       std::printf("  ratio vs fiber: %.2f, vs continuation: %.2f\n", execution / fiber,
                   execution / continuation);
     }

@@ -2,9 +2,14 @@
 #include <spindle/context/stack.hpp>
 
 #include <new>
-#include <utility>
+
+#include <spindle/config.hpp>
 
 #include "stack_memory.hpp"
+
+#if SPINDLE_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
 
 namespace spindle::context {
 
@@ -13,22 +18,15 @@ stack::stack(std::size_t size) : size_(rounded_size(size)) {
   if (lowest_ == nullptr) throw std::bad_alloc();
 }
 
-stack::stack(stack&& other) noexcept
-    : lowest_(std::exchange(other.lowest_, nullptr)), size_(std::exchange(other.size_, 0)) {}
-
-stack& stack::operator=(stack&& other) noexcept {
-  if (this != &other) {
-    unmap();
-    lowest_ = std::exchange(other.lowest_, nullptr);
-    size_ = std::exchange(other.size_, 0);
-  }
-  return *this;
-}
-
-stack::~stack() { unmap(); }
-
 void stack::unmap() noexcept {
-  if (lowest_ != nullptr) detail::unmap_guarded_stack(lowest_, size_);
+  if (lowest_ != nullptr) {
+#if SPINDLE_ASAN
+    // Frames that ended in a switch rather than a return leave poisoned redzones behind; the
+    // shadow must be clean before the address range can be mapped again for anything else.
+    ASAN_UNPOISON_MEMORY_REGION(lowest_, size_);
+#endif
+    detail::unmap_guarded_stack(lowest_, size_);
+  }
   lowest_ = nullptr;
   size_ = 0;
 }

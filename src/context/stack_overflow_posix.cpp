@@ -56,7 +56,8 @@ void on_fault(int signal_number, siginfo_t* info, void* ucontext) {
   const stack_overflow_scope::watched_stack& running = this_thread_watch().running;
   if (info->si_code > 0 && in_guard(running, info->si_addr)) {
     char report[report_capacity];
-    const std::size_t length = format_overflow_report(running, info->si_addr, report, sizeof report);
+    const std::size_t length =
+        format_overflow_report(running, info->si_addr, report, sizeof report);
     [[maybe_unused]] const ssize_t written = ::write(STDERR_FILENO, report, length);
     std::abort();
   }
@@ -77,12 +78,12 @@ bool install_fault_handler() noexcept {
 class alternate_signal_stack {
  public:
   alternate_signal_stack() noexcept {
-    stack_t current {};
+    stack_t current{};
     if (::sigaltstack(nullptr, &current) == 0 && (current.ss_flags & SS_DISABLE) == 0) return;
     void* memory = ::mmap(nullptr, alternate_stack_size, PROT_READ | PROT_WRITE,
                           MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (memory == MAP_FAILED) return;  // no report on this thread; the fault still kills it
-    stack_t ours {};
+    stack_t ours{};
     ours.ss_sp = memory;
     ours.ss_size = alternate_stack_size;
     if (::sigaltstack(&ours, nullptr) != 0) {
@@ -94,7 +95,7 @@ class alternate_signal_stack {
 
   ~alternate_signal_stack() {
     if (memory_ == nullptr) return;
-    stack_t disabled {};
+    stack_t disabled{};
     disabled.ss_flags = SS_DISABLE;
     ::sigaltstack(&disabled, nullptr);
     ::munmap(memory_, alternate_stack_size);

@@ -15,7 +15,8 @@ namespace {
 thread_local thread_watch watch_of_this_thread;
 
 // Appends `text` to buffer[length, capacity); returns the new length.
-std::size_t append(char* buffer, std::size_t length, std::size_t capacity, const char* text) noexcept {
+std::size_t append(char* buffer, std::size_t length, std::size_t capacity,
+                   const char* text) noexcept {
   while (*text != '\0' && length < capacity) buffer[length++] = *text++;
   return length;
 }

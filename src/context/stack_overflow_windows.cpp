@@ -40,7 +40,8 @@ LONG CALLBACK on_exception(EXCEPTION_POINTERS* pointers) {
   char report[report_capacity];
   const std::size_t length = format_overflow_report(running, fault_address, report, sizeof report);
   DWORD written = 0;
-  ::WriteFile(::GetStdHandle(STD_ERROR_HANDLE), report, static_cast<DWORD>(length), &written, nullptr);
+  ::WriteFile(::GetStdHandle(STD_ERROR_HANDLE), report, static_cast<DWORD>(length), &written,
+              nullptr);
   ::TerminateProcess(::GetCurrentProcess(), abort_exit_code);
   return EXCEPTION_CONTINUE_SEARCH;  // not reached
 }

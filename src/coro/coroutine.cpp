@@ -49,10 +49,12 @@ block_placement place_block(context::stack_view memory, std::size_t block_size,
                             std::size_t block_alignment) noexcept {
   const auto lowest = reinterpret_cast<std::uintptr_t>(memory.lowest);
   const auto top = lowest + memory.size;
-  const std::size_t alignment = block_alignment > stack_alignment ? block_alignment : stack_alignment;
-  SPINDLE_VERIFY(memory.lowest != nullptr && top - lowest >= block_size + alignment + min_body_stack,
-                 "coroutine: the stack is too small for its control block, the body and "
-                 "min_body_stack bytes of frames");
+  const std::size_t alignment =
+      block_alignment > stack_alignment ? block_alignment : stack_alignment;
+  SPINDLE_VERIFY(
+      memory.lowest != nullptr && top - lowest >= block_size + alignment + min_body_stack,
+      "coroutine: the stack is too small for its control block, the body and "
+      "min_body_stack bytes of frames");
   const std::uintptr_t block = align_down(top - block_size, alignment);
 #if SPINDLE_ASAN
   // Memory reused from an earlier coroutine can still carry the redzones of frames that never
@@ -88,14 +90,17 @@ void control_block::resume() {
   control_block* outer = current_coroutine::get();
   current_coroutine::set(this);
   state_ = state::running;
-  const exception_state resumer_exceptions = exception_state::exchange(exception_state_);
+  // The resumer's thread is the same before and after the switch, so its slot can be reused.
+  void* const exceptions_slot = exception_state::this_thread_slot();
+  const exception_state resumer_exceptions =
+      exception_state::exchange(exceptions_slot, exception_state_);
   {
     const context::stack_overflow_scope watch(guard_lowest_, guard_size_, overflow_kind, name_);
     context::execution_context resumer;
     resumer_ = &resumer;
     resumer.switch_to(context_);
   }
-  exception_state_ = exception_state::exchange(resumer_exceptions);
+  exception_state_ = exception_state::exchange(exceptions_slot, resumer_exceptions);
   current_coroutine::set(outer);
   if (exception_) std::rethrow_exception(std::exchange(exception_, nullptr));
 }

@@ -153,9 +153,9 @@ TEST(CoroutineException, InterleavedCatchBlocksDoNotMixUp) {
   b.resume();
   EXPECT_TRUE(a.is_done());
   EXPECT_TRUE(b.is_done());
-  EXPECT_EQ(log, (std::vector<std::string>{"b sees b", "a sees a", "a rethrew a",
-                                           "a after catch sees ''", "b rethrew b",
-                                           "b after catch sees ''"}));
+  EXPECT_EQ(
+      log, (std::vector<std::string>{"b sees b", "a sees a", "a rethrew a", "a after catch sees ''",
+                                     "b rethrew b", "b after catch sees ''"}));
   EXPECT_FALSE(std::current_exception());
 }
 

@@ -117,7 +117,9 @@ TEST(Coroutine, PooledStackGoesBackToThePool) {
     c.resume();
   }
   EXPECT_EQ(pool.num_cached(), 1u);
-  { coroutine never_started(pool, [] {}); }
+  {
+    coroutine never_started(pool, [] {});
+  }
   EXPECT_EQ(pool.num_cached(), 1u);
 }
 
@@ -177,7 +179,9 @@ TEST(Coroutine, DestroyingANeverStartedCoroutineDestroysItsBodyWithoutRunningIt)
   auto alive = std::make_shared<int>(0);
   std::weak_ptr<int> watch = alive;
   bool ran = false;
-  { coroutine c([&ran, owned = std::move(alive)] { ran = true; }); }
+  {
+    coroutine c([&ran, owned = std::move(alive)] { ran = true; });
+  }
   EXPECT_TRUE(watch.expired());
   EXPECT_FALSE(ran);
 }

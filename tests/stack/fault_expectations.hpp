@@ -55,8 +55,6 @@ inline bool is_mapped(const void* address) {
 }
 
 // Writes to `address`, which the compiler may not elide or move.
-inline void touch(std::byte* address) {
-  *static_cast<volatile std::byte*>(address) = std::byte{1};
-}
+inline void touch(std::byte* address) { *static_cast<volatile std::byte*>(address) = std::byte{1}; }
 
 }  // namespace spindle::test

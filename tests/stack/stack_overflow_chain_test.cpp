@@ -31,7 +31,8 @@ void install_previous_handler() {
 }
 #else
 void previous_handler(int, siginfo_t*, void*) {
-  [[maybe_unused]] auto written = ::write(STDERR_FILENO, chained_message, sizeof chained_message - 1);
+  [[maybe_unused]] auto written =
+      ::write(STDERR_FILENO, chained_message, sizeof chained_message - 1);
   ::_exit(chained_exit_code);
 }
 

@@ -17,7 +17,8 @@ TEST(StackOverflowScope, RecordsNestAndRestore) {
   stack inner_stack(stack::default_size);
   EXPECT_EQ(stack_overflow_scope::current().guard_size, 0u);
   {
-    stack_overflow_scope outer(outer_stack.guard_lowest(), stack::guard_size(), "coroutine", "outer");
+    stack_overflow_scope outer(outer_stack.guard_lowest(), stack::guard_size(), "coroutine",
+                               "outer");
     EXPECT_EQ(stack_overflow_scope::current().guard_lowest, outer_stack.guard_lowest());
     {
       stack_overflow_scope inner(inner_stack.guard_lowest(), stack::guard_size(), "fiber", "inner");
@@ -60,7 +61,8 @@ TEST(StackOverflowDeathTest, GuardHitIsReportedOnAnyThread) {
   EXPECT_EXIT(
       {
         std::thread([&] {
-          stack_overflow_scope watch(s.guard_lowest(), stack::guard_size(), "coroutine", "on-thread");
+          stack_overflow_scope watch(s.guard_lowest(), stack::guard_size(), "coroutine",
+                                     "on-thread");
           test::touch(s.view().lowest - 1);
         }).join();
       },
@@ -72,8 +74,10 @@ TEST(StackOverflowDeathTest, OnlyTheInnermostScopeIsReported) {
   stack inner_stack(stack::default_size);
   EXPECT_EXIT(
       {
-        stack_overflow_scope outer(outer_stack.guard_lowest(), stack::guard_size(), "coroutine", "outer");
-        stack_overflow_scope inner(inner_stack.guard_lowest(), stack::guard_size(), "coroutine", "inner");
+        stack_overflow_scope outer(outer_stack.guard_lowest(), stack::guard_size(), "coroutine",
+                                   "outer");
+        stack_overflow_scope inner(inner_stack.guard_lowest(), stack::guard_size(), "coroutine",
+                                   "inner");
         test::touch(inner_stack.guard_lowest());
       },
       test::aborted, "stack overflow in coroutine inner");
@@ -84,7 +88,8 @@ TEST(StackOverflowDeathTest, FaultInAnotherStacksGuardIsNotAnOverflowOfThisOne) 
   stack other(stack::default_size);
   EXPECT_EXIT(
       {
-        stack_overflow_scope watch(watched.guard_lowest(), stack::guard_size(), "coroutine", "watched");
+        stack_overflow_scope watch(watched.guard_lowest(), stack::guard_size(), "coroutine",
+                                   "watched");
         test::touch(other.guard_lowest());
       },
       test::died_of_fault, "");

@@ -57,7 +57,8 @@ TEST(StackPool, CacheIsBoundedAndTheExcessIsUnmapped) {
   constexpr std::size_t excess = 3;
   stack_pool pool(stack::page_size());
   std::vector<stack> stacks;
-  for (std::size_t i = 0; i < stack_pool::max_cached + excess; ++i) stacks.push_back(pool.acquire());
+  for (std::size_t i = 0; i < stack_pool::max_cached + excess; ++i)
+    stacks.push_back(pool.acquire());
   std::vector<std::byte*> lowest;
   for (const stack& s : stacks) lowest.push_back(s.view().lowest);
 

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstddef>
+#include <utility>
 
 #include <spindle/context/stack_view.hpp>
 
@@ -28,13 +29,24 @@ class stack {
   // Throws std::bad_alloc if the system refuses the mapping.
   explicit stack(std::size_t size);
 
-  stack(stack&& other) noexcept;
-  stack& operator=(stack&& other) noexcept;
+  // Inline: a pooled coroutine moves its stack in and out of the pool on every create/destroy.
+  stack(stack&& other) noexcept
+      : lowest_(std::exchange(other.lowest_, nullptr)), size_(std::exchange(other.size_, 0)) {}
+  stack& operator=(stack&& other) noexcept {
+    if (this != &other) {
+      if (lowest_ != nullptr) unmap();
+      lowest_ = std::exchange(other.lowest_, nullptr);
+      size_ = std::exchange(other.size_, 0);
+    }
+    return *this;
+  }
   stack(const stack&) = delete;
   stack& operator=(const stack&) = delete;
 
   // Unmaps the memory, guard page included.
-  ~stack();
+  ~stack() {
+    if (lowest_ != nullptr) unmap();
+  }
 
   // The usable memory (the guard page is not part of it).
   stack_view view() const noexcept { return {lowest_, size_}; }
@@ -52,6 +64,7 @@ class stack {
   static std::size_t rounded_size(std::size_t size) noexcept;
 
  private:
+  // Releases the memory and leaves *this empty.
   void unmap() noexcept;
 
   std::byte* lowest_ = nullptr;  // lowest usable byte; the guard page lies below it

@@ -58,8 +58,8 @@ namespace spindle::coro {
 
 // A callable the coroutine can run: invocable with no arguments, and not a coroutine itself.
 template <class Body, class Self>
-concept coroutine_body =
-    std::invocable<std::decay_t<Body>&> && !std::same_as<std::remove_cvref_t<Body>, Self>;
+concept coroutine_body = std::invocable < std::decay_t<Body>
+& > &&!std::same_as<std::remove_cvref_t<Body>, Self>;
 
 class coroutine {
  public:

@@ -87,12 +87,12 @@ class control_block {
   state state_ = state::created;
   bool unwind_requested_ = false;  // destroy() is unwinding the suspended body
   const char* name_ = "(unnamed)";
-  std::exception_ptr exception_;       // thrown by the body, rethrown by resume()
-  exception_state exception_state_;    // the body's exception state while it is not running
-  const std::byte* guard_lowest_;      // for the stack-overflow report
+  std::exception_ptr exception_;     // thrown by the body, rethrown by resume()
+  exception_state exception_state_;  // the body's exception state while it is not running
+  const std::byte* guard_lowest_;    // for the stack-overflow report
   std::size_t guard_size_;
-  context::stack owned_stack_;         // the memory this block lives in, if owned
-  context::stack_pool* pool_;          // where owned_stack_ goes back to, or null
+  context::stack owned_stack_;  // the memory this block lives in, if owned
+  context::stack_pool* pool_;   // where owned_stack_ goes back to, or null
 };
 
 template <class Body>
@@ -135,8 +135,8 @@ control_block* create(context::stack_view memory, Body&& body, const std::byte* 
                 "moved onto the coroutine's stack after that stack is acquired)");
   using block_type = body_block<Body>;
   const block_placement where = place_block(memory, sizeof(block_type), alignof(block_type));
-  return ::new (where.block) block_type(std::move(body), where.body_stack, guard_lowest,
-                                        guard_size, std::move(owned), pool);
+  return ::new (where.block) block_type(std::move(body), where.body_stack, guard_lowest, guard_size,
+                                        std::move(owned), pool);
 }
 
 }  // namespace spindle::coro::detail
