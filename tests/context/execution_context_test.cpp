@@ -361,6 +361,31 @@ TEST(ExecutionContextDeathTest, AnEntryThatReturnsAbortsWithAMessage) {
       },
       "entry function returned");
 }
+
+[[noreturn]] void throw_out_of_the_entry(void*) { throw std::runtime_error("escaped the entry"); }
+
+// The unwinder must stop at the trampoline (the outermost frame) and find no handler, rather
+// than walk off the top of the context's stack. With DWARF unwinding that is std::terminate and
+// its message; on Windows it is an unhandled SEH exception (no CRT frame above the trampoline
+// turns it back into a terminate), which ends the process without that message.
+#ifdef _WIN32
+constexpr const char* escaped_exception_message = "";
+#else
+constexpr const char* escaped_exception_message = "escaped the entry";
+#endif
+
+TEST(ExecutionContextDeathTest, AnExceptionEscapingTheEntryTerminates) {
+  GTEST_FLAG_SET(death_test_style, SPINDLE_TEST_UNDER_EMULATOR ? "fast" : "threadsafe");
+  EXPECT_DEATH(
+      {
+        test_stack stack;
+        execution_context caller;
+        execution_context callee;
+        callee.setup(stack.view(), &throw_out_of_the_entry, nullptr);
+        caller.switch_to(callee);
+      },
+      escaped_exception_message);
+}
 #endif
 
 }  // namespace
