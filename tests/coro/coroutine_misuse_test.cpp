@@ -1,4 +1,6 @@
 // Misuse of coro::coroutine fails loudly with a message, never silently.
+#include <utility>
+
 #include <gtest/gtest.h>
 
 #include <spindle/context/stack.hpp>
@@ -70,6 +72,16 @@ TEST(CoroutineMisuseDeathTest, SwallowingForcedUnwindAndSuspendingAgain) {
         c.resume();
       },
       "suspended while being destroyed");
+}
+
+TEST(CoroutineMisuseDeathTest, ResumingAMovedFromCoroutine) {
+#ifdef NDEBUG
+  GTEST_SKIP() << "SPINDLE_ASSERT is compiled out with NDEBUG";
+#else
+  coroutine c([] {});
+  coroutine taken(std::move(c));
+  EXPECT_DEATH(c.resume(), "the coroutine was moved from");  // NOLINT(bugprone-use-after-move)
+#endif
 }
 
 TEST(CoroutineMisuseDeathTest, StackTooSmallForTheControlBlock) {

@@ -48,6 +48,7 @@
 #include <type_traits>
 #include <utility>
 
+#include <spindle/config.hpp>
 #include <spindle/context/stack.hpp>
 #include <spindle/context/stack_pool.hpp>
 #include <spindle/context/stack_view.hpp>
@@ -108,10 +109,16 @@ class coroutine {
   // Runs the body until it calls suspend() or ends, on this thread; rethrows what escaped the
   // body. The coroutine must not be done, nor running (resumed from inside itself or from a
   // coroutine it resumed).
-  void resume() { block_->resume(); }
+  void resume() {
+    SPINDLE_ASSERT(block_ != nullptr, "coroutine::resume(): the coroutine was moved from");
+    block_->resume();
+  }
 
   // True once the body has returned or thrown.
-  bool is_done() const noexcept { return block_->is_done(); }
+  bool is_done() const noexcept {
+    SPINDLE_ASSERT(block_ != nullptr, "coroutine::is_done(): the coroutine was moved from");
+    return block_->is_done();
+  }
 
   // Names the coroutine in diagnostics (the stack-overflow report). `name` must outlive it.
   void set_name(const char* name) noexcept { block_->set_name(name); }
