@@ -4,31 +4,18 @@
 #pragma once
 
 #include <cstdint>
-#include <thread>
 
+#include <spindle/twist/detail/backoff.hpp>
 #include <spindle/twist/faulty/detail/injector.hpp>
 #include <spindle/twist/source_location.hpp>
 
 namespace spindle::twist {
 
-namespace faulty::detail {
-// The CPU's spin-loop hint (x86 PAUSE, aarch64 YIELD), without injection.
-inline void pause_instruction() noexcept {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#elif defined(__aarch64__)
-  asm volatile("yield" ::: "memory");
-#else
-  asm volatile("" ::: "memory");
-#endif
-}
-}  // namespace faulty::detail
-
 // Tells the core we are in a spin loop; in faulty mode also an injection point, so a hand-written
 // spin loop gets preempted now and then.
 inline void cpu_relax(source_location where = source_location::current()) noexcept {
   faulty::detail::inject(where);
-  faulty::detail::pause_instruction();
+  detail::pause_instruction();
 }
 
 // One spin loop's backoff state: call it once per failed attempt.
@@ -41,24 +28,19 @@ class spin_wait {
   // yielding the thread.
   void operator()(source_location where = source_location::current()) noexcept {
     faulty::detail::inject(where);
-    if (rounds_ < kSpinRounds) {
-      for (std::uint32_t i = 0; i < (1u << rounds_); ++i) faulty::detail::pause_instruction();
-      ++rounds_;
-    } else {
-      std::this_thread::yield();
-    }
+    backoff_.step();
   }
 
   // True once backoff has moved past pausing: a caller that can park should park now.
-  bool should_park() const noexcept { return rounds_ >= kSpinRounds; }
+  bool should_park() const noexcept { return backoff_.past_spinning(); }
 
-  void reset() noexcept { rounds_ = 0; }
+  void reset() noexcept { backoff_.reset(); }
 
  private:
   // Fewer than the std backend's 7 on purpose: reaching "park" quickly exercises slow paths.
   static constexpr std::uint32_t kSpinRounds = 3;
 
-  std::uint32_t rounds_ = 0;
+  detail::exponential_backoff<kSpinRounds> backoff_;
 };
 
 }  // namespace spindle::twist
