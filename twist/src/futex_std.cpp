@@ -1,5 +1,5 @@
 // The OS futex behind twist::futex (std and faulty backends).
-#include <spindle/twist/futex.hpp>
+#include <spindle/twist/detail/os_futex.hpp>
 
 #include <cerrno>
 #include <climits>

@@ -20,21 +20,10 @@
 #include <spindle/twist/faulty/atomic.hpp>
 #include <spindle/twist/faulty/detail/injector.hpp>
 #include <spindle/twist/faulty/fault_observer.hpp>
+#include <spindle/twist/detail/os_futex.hpp>
 #include <spindle/twist/source_location.hpp>
 
 namespace spindle::twist::futex {
-
-// Where a later wake_one/wake_all goes: the address of the futex word, nothing else.
-struct wake_key {
-  std::uint32_t* address;
-};
-
-// The OS futex, defined in twist/src/futex_std.cpp for every backend.
-namespace os {
-void wait(std::uint32_t* address, std::uint32_t old) noexcept;
-bool wait_for(std::uint32_t* address, std::uint32_t old, std::chrono::nanoseconds timeout) noexcept;
-void wake(std::uint32_t* address, bool all) noexcept;
-}  // namespace os
 
 namespace detail {
 inline std::uint32_t* address_of(std::atomic<std::uint32_t>& word) noexcept {

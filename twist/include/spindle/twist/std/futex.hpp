@@ -10,22 +10,12 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <spindle/twist/source_location.hpp>
 
 #include <spindle/twist/atomic.hpp>
+#include <spindle/twist/detail/os_futex.hpp>
+#include <spindle/twist/source_location.hpp>
 
 namespace spindle::twist::futex {
-
-// Where a later wake_one/wake_all goes: the address of the futex word, nothing else.
-struct wake_key {
-  std::uint32_t* address;
-};
-
-namespace os {
-void wait(std::uint32_t* address, std::uint32_t old) noexcept;
-bool wait_for(std::uint32_t* address, std::uint32_t old, std::chrono::nanoseconds timeout) noexcept;
-void wake(std::uint32_t* address, bool all) noexcept;
-}  // namespace os
 
 namespace detail {
 inline std::uint32_t* address_of(atomic<std::uint32_t>& word) noexcept {
