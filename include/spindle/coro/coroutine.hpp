@@ -59,8 +59,8 @@ namespace spindle::coro {
 
 // A callable the coroutine can run: invocable with no arguments, and not a coroutine itself.
 template <class Body, class Self>
-concept coroutine_body = std::invocable < std::decay_t<Body>
-& > &&!std::same_as<std::remove_cvref_t<Body>, Self>;
+concept coroutine_body =
+    std::invocable<std::decay_t<Body>&> && !std::same_as<std::remove_cvref_t<Body>, Self>;
 
 class coroutine {
  public:
@@ -121,8 +121,14 @@ class coroutine {
   }
 
   // Names the coroutine in diagnostics (the stack-overflow report). `name` must outlive it.
-  void set_name(const char* name) noexcept { block_->set_name(name); }
-  const char* name() const noexcept { return block_->name(); }
+  void set_name(const char* name) noexcept {
+    SPINDLE_ASSERT(block_ != nullptr, "coroutine::set_name(): the coroutine was moved from");
+    block_->set_name(name);
+  }
+  const char* name() const noexcept {
+    SPINDLE_ASSERT(block_ != nullptr, "coroutine::name(): the coroutine was moved from");
+    return block_->name();
+  }
 
  private:
   // Builds the block on an owned stack (given back to `pool` at the end, if there is one).
