@@ -1,6 +1,7 @@
 // context::stack: page rounding and ownership; the mapping itself is stack_memory_<os>.cpp.
 #include <spindle/context/stack.hpp>
 
+#include <limits>
 #include <new>
 
 #include <spindle/config.hpp>
@@ -14,6 +15,11 @@
 namespace spindle::context {
 
 stack::stack(std::size_t size) : size_(rounded_size(size)) {
+  // The usable pages and the guard must fit one size_t together, or the mapping's length wraps
+  // around to something small that the system would grant.
+  if (size_ > std::numeric_limits<std::size_t>::max() - detail::stack_guard_size()) {
+    throw std::bad_alloc();
+  }
   lowest_ = detail::map_guarded_stack(size_);
   if (lowest_ == nullptr) throw std::bad_alloc();
 }
@@ -42,7 +48,9 @@ std::size_t stack::page_size() noexcept { return detail::system_page_size(); }
 std::size_t stack::rounded_size(std::size_t size) noexcept {
   const std::size_t page = detail::system_page_size();
   if (size == 0) size = 1;  // a zero-byte stack is a caller bug, but one page is harmless
-  return (size + page - 1) / page * page;
+  const std::size_t largest = std::numeric_limits<std::size_t>::max() / page * page;
+  if (size > largest) return largest;  // no mapping is that big anyway: stack() refuses it
+  return (size - 1) / page * page + page;
 }
 
 }  // namespace spindle::context

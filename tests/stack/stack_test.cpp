@@ -1,6 +1,8 @@
 // context::stack: mapping, size rounding, ownership, and the guard page.
 #include <cstdint>
 #include <cstring>
+#include <limits>
+#include <new>
 #include <utility>
 
 #include <gtest/gtest.h>
@@ -27,6 +29,23 @@ TEST(Stack, SizeIsRoundedUpToWholePages) {
   EXPECT_EQ(stack(page + 1).size(), 2 * page);
   EXPECT_EQ(stack::rounded_size(0), page);
   EXPECT_EQ(stack::rounded_size(3 * page - 7), 3 * page);
+}
+
+// A size that cannot be rounded up to whole pages (plus the guard) in a size_t is refused like
+// any other mapping the system cannot give, never wrapped around to a tiny or empty stack.
+TEST(Stack, SizeTooBigToRoundIsRefusedNotWrapped) {
+  constexpr std::size_t max = std::numeric_limits<std::size_t>::max();
+  const std::size_t page = stack::page_size();
+  EXPECT_GE(stack::rounded_size(max), max - page + 1) << "rounding must not wrap to a small size";
+  EXPECT_GE(stack::rounded_size(max - page), max - 2 * page + 1);
+  for (const std::size_t size : {max, max - 100, max - page, max - page - stack::guard_size()}) {
+    EXPECT_THROW(stack{size}, std::bad_alloc) << "size " << size;
+  }
+}
+
+// More memory than the address space holds: the mapping fails, and that is a clear error.
+TEST(Stack, MappingFailureThrowsBadAlloc) {
+  EXPECT_THROW(stack{std::size_t{1} << 62}, std::bad_alloc);
 }
 
 TEST(Stack, WholeUsableRangeIsWritableAndPageAligned) {

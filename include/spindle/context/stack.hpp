@@ -60,7 +60,9 @@ class stack {
 
   // The system's page size (stack sizes are rounded up to it).
   static std::size_t page_size() noexcept;
-  // The usable size stack(size) gets: `size` rounded up to whole pages (at least one).
+  // The usable size stack(size) gets: `size` rounded up to whole pages (at least one). A size
+  // too close to SIZE_MAX to round saturates at the largest whole number of pages, which
+  // stack(size) then refuses with std::bad_alloc.
   static std::size_t rounded_size(std::size_t size) noexcept;
 
  private:
