@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstddef>
 #include <mutex>
+#include <thread>
 
 #include <spindle/twist/faulty/detail/injector.hpp>
 #include <spindle/twist/faulty/fault_observer.hpp>
@@ -21,12 +22,18 @@ constexpr std::uint32_t kNotified = 1;
 }  // namespace
 
 condition_variable::~condition_variable() {
-  list_lock_.lock();
-  const bool has_waiters = waiters_.num_waiters != 0;
-  list_lock_.unlock();
-  if (has_waiters) {
-    faulty::detail::misuse("twist::condition_variable destroyed while threads wait on it",
-                           source_location::current());
+  for (;;) {
+    list_lock_.lock();
+    const bool has_waiters = waiters_.num_waiters != 0;
+    const bool notified_waiters_leaving = waiters_.num_in_wait != 0;
+    list_lock_.unlock();
+    if (has_waiters) {
+      faulty::detail::misuse("twist::condition_variable destroyed while threads wait on it",
+                             source_location::current());
+    }
+    // INV3: each remaining one was notified and needs list_lock_ once more (step 3), briefly.
+    if (!notified_waiters_leaving) return;
+    std::this_thread::yield();
   }
 }
 
@@ -81,6 +88,7 @@ bool condition_variable::begin_wait(waiter& self, std::unique_lock<mutex>& lock,
   }
   waiters_.tail = &self;
   ++waiters_.num_waiters;
+  ++waiters_.num_in_wait;  // INV3
   list_lock_.unlock();
   // Decided while the node is listed: a spurious return must still unlink it (step 3).
   const bool sleep = !faulty::detail::spurious(faulty::fault_kind::spurious_condvar_wakeup, where);
@@ -98,6 +106,7 @@ bool condition_variable::end_wait(waiter& self, std::unique_lock<mutex>& lock) {
   // relaxed: written only under list_lock_, which we hold (INV1).
   const bool notified = self.notified.load(std::memory_order_relaxed) == kNotified;
   if (!notified) unlink(self);
+  --waiters_.num_in_wait;  // INV3: from here on, *this may be destroyed under us
   list_lock_.unlock();
   lock.lock();
   return notified;

@@ -19,6 +19,13 @@
 // INV2: the notifier touches a node only under list_lock_, and the waiter takes list_lock_
 //       (step 3) before its node goes out of scope — so the wake in step 4 never sees a dead
 //       node.
+// INV3: num_in_wait counts the threads between step 1 and the end of step 3's list_lock_
+//       section (listed, or unlinked by a notify but not yet past step 3); it changes only under
+//       list_lock_. The standard lets the condition variable be destroyed once every waiter is
+//       notified, before the waiters leave wait(); the destructor therefore waits, under
+//       list_lock_, until num_in_wait is 0: after that no waiter touches *this again (a waiter's
+//       last access is the unlocking exchange of list_lock_, and the wake that may follow it uses
+//       only the address).
 #pragma once
 
 #include <atomic>
@@ -39,6 +46,8 @@ class condition_variable {
  public:
   condition_variable() noexcept = default;
   // Destroying a condition variable that still has waiters is a misuse: reported, then abort().
+  // Waiters that were all notified may still be leaving wait(): the destructor waits for them
+  // (INV3), as the standard allows destruction at that point.
   ~condition_variable();
 
   condition_variable(const condition_variable&) = delete;
@@ -149,7 +158,8 @@ class condition_variable {
   struct waiter_list {
     waiter* head = nullptr;
     waiter* tail = nullptr;
-    std::size_t num_waiters = 0;
+    std::size_t num_waiters = 0;  // listed nodes
+    std::size_t num_in_wait = 0;  // INV3
   } waiters_;
 };
 
