@@ -19,7 +19,7 @@ namespace twist = spindle::twist;
 
 TEST(TwistConditionVariable, DestroyedOnceEveryWaiterIsNotified) {
   constexpr std::size_t kMaxIterations = 500;
-  const std::size_t iterations = spindle::test::repeat_within_budget(kMaxIterations, [](std::size_t) {
+  auto one_round = [](std::size_t) {
     twist::mutex mu;
     auto* cv = new twist::condition_variable;
     bool waiting = false;  // guarded by mu
@@ -43,6 +43,7 @@ TEST(TwistConditionVariable, DestroyedOnceEveryWaiterIsNotified) {
     }
     delete cv;  // every waiter has been notified: allowed, even before it left wait()
     waiter.join();
-  });
+  };
+  const std::size_t iterations = spindle::test::repeat_within_budget(kMaxIterations, one_round);
   EXPECT_GE(iterations, 1u);
 }
