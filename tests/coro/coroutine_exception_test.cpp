@@ -211,6 +211,61 @@ TEST(CoroutineException, CaughtExceptionMigratesWithTheCoroutine) {
   EXPECT_FALSE(std::current_exception());
 }
 
+// Destroying a coroutine suspended inside its catch block, from inside the resumer's own catch
+// block: the forced unwind leaves the body's catch block (popping the body's exception), and the
+// resumer's caught exception is untouched.
+TEST(CoroutineException, DestroyingACoroutineSuspendedInACatchBlockKeepsTheResumersException) {
+  bool body_unwound = false;
+  try {
+    throw std::runtime_error("resumer's");
+  } catch (...) {
+    {
+      coroutine c([&] {
+        struct on_unwind {
+          bool* flag;
+          ~on_unwind() { *flag = true; }
+        } guard{&body_unwound};
+        try {
+          throw std::runtime_error("body's");
+        } catch (...) {
+          suspend();
+        }
+      });
+      c.resume();
+      EXPECT_EQ(current_message(), "resumer's");
+    }  // destroyed while suspended inside the body's catch block
+    EXPECT_TRUE(body_unwound);
+    EXPECT_EQ(current_message(), "resumer's");
+    EXPECT_EQ(std::uncaught_exceptions(), 0);
+  }
+  EXPECT_FALSE(std::current_exception());
+}
+
+// A suspended coroutine destroyed by the resumer's stack unwinding: its body unwinds with one
+// exception in flight (its own forced_unwind, not the resumer's), and the resumer's exception
+// still arrives at its handler.
+TEST(CoroutineException, DestroyedDuringTheResumersUnwinding) {
+  int uncaught_in_body = -1;
+  std::string caught;
+  try {
+    coroutine c([&] {
+      struct on_unwind {
+        int* seen;
+        ~on_unwind() { *seen = std::uncaught_exceptions(); }
+      } guard{&uncaught_in_body};
+      suspend();
+    });
+    c.resume();
+    throw std::runtime_error("resumer's");
+  } catch (...) {
+    caught = current_message();
+    EXPECT_EQ(std::uncaught_exceptions(), 0);
+  }
+  EXPECT_EQ(uncaught_in_body, 1);
+  EXPECT_EQ(caught, "resumer's");
+  EXPECT_FALSE(std::current_exception());
+}
+
 // Nested: the inner coroutine's exception propagates into the outer body, which catches it.
 TEST(CoroutineException, NestedPropagationIntoTheOuterBody) {
   std::string outer_caught;
