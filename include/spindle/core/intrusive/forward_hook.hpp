@@ -16,11 +16,13 @@
 //
 // Link-state invariants (the representation every container shares):
 //   INV1  A linked hook's next_ is the following node of its chain, or nullptr at the end.
-//   INV2  In builds with SPINDLE_ASSERT active (!NDEBUG), an unlinked hook's next_ is
-//         unlinked_sentinel() — never nullptr and never a node — so pushing a node that is
-//         already linked, or destroying one that still is, is caught in O(1). Every removal
-//         (pop, clear, container destruction) restores the sentinel. With NDEBUG the
-//         containers skip those O(1)/O(n) restores; new hooks still start at the sentinel.
+//   INV2  An unlinked hook's next_ is unlinked_sentinel() — never nullptr and never a node —
+//         so pushing a node that is already linked, or destroying one that still is, is caught
+//         in O(1) wherever SPINDLE_ASSERT is active (!NDEBUG). Every removal (pop, clear,
+//         container destruction) restores the sentinel in every build: the representation must
+//         not depend on NDEBUG, or a translation unit built with it and one built without it
+//         would disagree about the same node (an ODR violation that shows up as false
+//         "double insertion" reports). Only the checks come and go with NDEBUG.
 // The design follows Boost.Intrusive's slist hooks in "safe mode" (I. Gaztañaga, 2005-).
 #pragma once
 
@@ -77,22 +79,18 @@ class link_access {
                    "node is already in an intrusive container (double insertion)");
   }
 
-  // Restores INV2 after a removal; free when asserts are off.
-  static void mark_unlinked([[maybe_unused]] forward_link* link) noexcept {
-#ifndef NDEBUG
+  // Restores INV2 after a removal: one store.
+  static void mark_unlinked(forward_link* link) noexcept {
     link->next_ = forward_link::unlinked_sentinel();
-#endif
   }
 
-  // Marks every node of a nullptr-terminated chain unlinked (O(n), only when asserts are on).
-  static void mark_chain_unlinked([[maybe_unused]] forward_link* head) noexcept {
-#ifndef NDEBUG
+  // Marks every node of a nullptr-terminated chain unlinked: O(n).
+  static void mark_chain_unlinked(forward_link* head) noexcept {
     while (head != nullptr) {
       forward_link* next = head->next_;
       head->next_ = forward_link::unlinked_sentinel();
       head = next;
     }
-#endif
   }
 };
 

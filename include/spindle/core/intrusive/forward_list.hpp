@@ -165,7 +165,7 @@ class forward_list {
     head_ = reversed;
   }
 
-  // Unlinks every node (O(n) with asserts on, to restore their unlinked marks; O(1) without).
+  // Unlinks every node: O(n), restoring each node's unlinked mark (INV2).
   void clear() noexcept {
     access::mark_chain_unlinked(head_);
     reset();
