@@ -37,7 +37,11 @@
 // Destruction: destroying a coroutine that never started just destroys its body; destroying
 // one that is suspended mid-body force-unwinds it: its suspend() throws coro::forced_unwind,
 // so the body's destructors run, before the stack goes away. Destroying a running coroutine
-// (from inside itself) is a usage error.
+// (from inside itself) is a usage error. Two consequences of unwinding by exception: a body
+// suspended inside a destructor (which is noexcept) ends in std::terminate when destroyed, and
+// a body must not swallow coro::forced_unwind with catch (...) without rethrowing (checked).
+// Thread cancellation (pthread_cancel / pthread_exit inside a body) cannot cross the
+// coroutine's stack boundary and is not supported.
 //
 // Overflow: running off the stack's end is reported as "stack overflow in coroutine <name>"
 // (see set_name) instead of a bare crash. With caller memory, a guard is up to the caller: a
