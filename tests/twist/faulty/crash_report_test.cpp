@@ -8,6 +8,7 @@
 
 #include <spindle/twist/condition_variable.hpp>
 #include <spindle/twist/mutex.hpp>
+#include <spindle/twist/thread.hpp>
 
 namespace twist = spindle::twist;
 
@@ -39,4 +40,22 @@ TEST_F(FaultyCrashReport, WaitingWithoutTheLockIsReported) {
   twist::condition_variable cv;
   std::unique_lock lock{mu, std::defer_lock};
   EXPECT_DEATH(cv.wait(lock), "does not own its mutex");
+}
+
+TEST_F(FaultyCrashReport, RelockingAHeldMutexIsReported) {
+  twist::mutex mu;
+  mu.lock();
+  EXPECT_DEATH(mu.lock(), "already holds it");
+  mu.unlock();
+}
+
+TEST_F(FaultyCrashReport, UnlockingAnotherThreadsMutexIsReported) {
+  twist::mutex mu;
+  EXPECT_DEATH(
+      {
+        twist::thread holder([&mu] { mu.lock(); });
+        holder.join();
+        mu.unlock();
+      },
+      "does not hold it");
 }

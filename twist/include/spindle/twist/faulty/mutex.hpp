@@ -8,6 +8,9 @@
 //   std::lock_guard guard{mu};
 #pragma once
 
+#include <atomic>
+#include <thread>
+
 #include <spindle/twist/faulty/detail/futex_lock.hpp>
 #include <spindle/twist/source_location.hpp>
 
@@ -22,17 +25,23 @@ class mutex {
   mutex(const mutex&) = delete;
   mutex& operator=(const mutex&) = delete;
 
-  // Acquires the mutex, sleeping while another thread holds it.
+  // Acquires the mutex, sleeping while another thread holds it. Locking a mutex the calling
+  // thread already holds (a self-deadlock) is reported, then abort().
   void lock(source_location where = source_location::current());
 
   // Acquires the mutex if it is free; may also fail spuriously (in faulty mode: on purpose).
   bool try_lock(source_location where = source_location::current());
 
-  // Releases the mutex. Unlocking a mutex that is not locked is reported, then abort().
+  // Releases the mutex. Unlocking a mutex that is not locked, or that another thread holds, is
+  // reported, then abort().
   void unlock(source_location where = source_location::current());
 
  private:
   faulty::detail::futex_lock lock_;
+  // The holder, for misuse reports only; written by the holder, read by any thread (relaxed:
+  // a thread comparing it with its own id sees its own writes, and another thread's id is
+  // never equal to its own whatever it reads).
+  std::atomic<std::thread::id> owner_{};
 };
 
 }  // namespace spindle::twist
