@@ -64,20 +64,27 @@ std::size_t format_overflow_report(const stack_overflow_scope::watched_stack& st
 }  // namespace detail
 
 stack_overflow_scope::stack_overflow_scope(const std::byte* guard_lowest, std::size_t guard_size,
-                                           const char* kind, const char* name) noexcept {
-  detail::thread_watch& watch = detail::this_thread_watch();
-  if (!watch.prepared) {
-    detail::prepare_overflow_reports();
-    watch.prepared = true;
-  }
-  previous_ = watch.running;
-  watch.running = {guard_lowest, guard_size, kind, name};
-}
+                                           const char* kind, const char* name) noexcept
+    : previous_(exchange({guard_lowest, guard_size, kind, name})) {}
 
 stack_overflow_scope::~stack_overflow_scope() {
   // Looked up again rather than cached: this runs after a context switch, and a thread-local's
   // address must not be carried across one.
   detail::this_thread_watch().running = previous_;
+}
+
+stack_overflow_scope::watched_stack stack_overflow_scope::exchange(
+    const watched_stack& running) noexcept {
+  detail::thread_watch& watch = detail::this_thread_watch();
+  const watched_stack previous = watch.running;
+  watch.running = running;
+  // Prepared after the record is written: nothing can fault in between, and the slow path
+  // then needs nothing kept across its call.
+  if (!watch.prepared) [[unlikely]] {
+    detail::prepare_overflow_reports();
+    watch.prepared = true;
+  }
+  return previous;
 }
 
 stack_overflow_scope::watched_stack stack_overflow_scope::current() noexcept {

@@ -1,15 +1,19 @@
 // The coroutine's switch protocol.
 //
-// resume(), on the resumer's thread:
+// resume(), on the resumer's thread (inline in control_block.hpp; steps 1-2 are enter(), step 4
+// is leave()):
 //   1. check the coroutine is created or suspended (not done, not running);
-//   2. make it the thread's current coroutine (remembering the outer one, for nesting), swap in
-//      its exception state, and record its stack for the overflow report;
+//   2. make it the thread's current coroutine (keeping the outer one in outer_, for nesting),
+//      swap in its exception state and its stack-overflow record (keeping the resumer's in
+//      outer_exception_state_ and outer_watch_);
 //   3. switch from a fresh context standing for this call (resumer_ points to it) to
 //      context_; the body runs until suspend() or its end, both of which switch back to it;
 //   4. undo step 2 in reverse; if the body ended with an exception, rethrow it.
 // Everything thread-specific (current coroutine, exception state, overflow record) is touched
-// only here, on the resumer's side, where the thread is the same before and after the switch.
-// suspend() touches none of it after its switch, because it may come back on another thread.
+// only in enter() and leave(), on the resumer's side, where the thread is the same before and
+// after the switch. suspend() touches none of it after its switch, because it may come back on
+// another thread. The outer_ fields are the resumer's: written by enter(), read by leave(), and
+// nobody else resumes the coroutine in between (it is running).
 //
 // destroy(): a suspended body is resumed with unwind_requested_ set, so its suspend() throws
 // forced_unwind (INV1: a body being unwound never suspends again; checked in suspend()).
@@ -38,6 +42,22 @@ struct current_coroutine_slot;
 using current_coroutine = twist::thread_local_ptr<control_block, current_coroutine_slot>;
 
 constexpr const char* overflow_kind = "coroutine";
+
+// The calling OS thread's exception-state slot (exception_state::this_thread_slot()), looked up
+// once per thread: the runtime's per-thread struct never moves while its thread lives, and the
+// lookup (a PLT call into the C++ runtime, then __tls_get_addr) cost about 20 instructions per
+// resume. A plain thread_local, not a twist one: the slot belongs to the OS thread, as the
+// runtime's struct does. Read only by enter() and leave(), on the resumer's thread.
+constinit thread_local void* exception_slot_of_this_thread = nullptr;
+
+void* this_thread_exception_slot() noexcept {
+  void* slot = exception_slot_of_this_thread;
+  if (slot == nullptr) [[unlikely]] {
+    slot = exception_state::this_thread_slot();
+    exception_slot_of_this_thread = slot;
+  }
+  return slot;
+}
 
 std::uintptr_t align_down(std::uintptr_t value, std::size_t alignment) noexcept {
   return value & ~(static_cast<std::uintptr_t>(alignment) - 1);
@@ -73,8 +93,7 @@ const std::byte* page_below(context::stack_view memory) noexcept {
 control_block::control_block(context::stack_view body_stack, const std::byte* guard_lowest,
                              std::size_t guard_size, context::stack owned,
                              context::stack_pool* pool) noexcept
-    : guard_lowest_(guard_lowest),
-      guard_size_(guard_size),
+    : watch_{guard_lowest, guard_size, overflow_kind, "(unnamed)"},
       owned_stack_(std::move(owned)),
       pool_(pool) {
   context_.setup(body_stack, &control_block::entry, this);
@@ -82,38 +101,36 @@ control_block::control_block(context::stack_view body_stack, const std::byte* gu
 
 control_block* control_block::current() noexcept { return current_coroutine::get(); }
 
-void control_block::resume() {
+control_block& control_block::current_to_suspend() noexcept {
+  control_block* self = current_coroutine::get();
+  SPINDLE_VERIFY(self != nullptr, "coro::suspend() called outside a coroutine");
+  return *self;
+}
+
+void control_block::enter(context::execution_context& resumer) noexcept {
   SPINDLE_VERIFY(state_ != state::done, "coroutine::resume(): the coroutine has finished");
   SPINDLE_VERIFY(state_ != state::running,
                  "coroutine::resume(): the coroutine is running (resumed from inside itself, or "
                  "from a coroutine it resumed)");
-  control_block* outer = current_coroutine::get();
-  current_coroutine::set(this);
   state_ = state::running;
-  // The resumer's thread is the same before and after the switch, so its slot can be reused.
-  void* const exceptions_slot = exception_state::this_thread_slot();
-  const exception_state resumer_exceptions =
-      exception_state::exchange(exceptions_slot, exception_state_);
-  {
-    const context::stack_overflow_scope watch(guard_lowest_, guard_size_, overflow_kind, name_);
-    context::execution_context resumer;
-    resumer_ = &resumer;
-    resumer.switch_to(context_);
-  }
-  exception_state_ = exception_state::exchange(exceptions_slot, resumer_exceptions);
-  current_coroutine::set(outer);
-  if (exception_) std::rethrow_exception(std::exchange(exception_, nullptr));
+  outer_ = current_coroutine::get();
+  current_coroutine::set(this);
+  outer_exception_state_ =
+      exception_state::exchange(this_thread_exception_slot(), exception_state_);
+  outer_watch_ = context::stack_overflow_scope::exchange(watch_);
+  resumer_ = &resumer;
 }
 
-void control_block::suspend() {
-  SPINDLE_VERIFY(!unwind_requested_,
-                 "coroutine: suspended while being destroyed (the body caught "
-                 "coro::forced_unwind and did not rethrow it)");
-  state_ = state::suspended;
-  context_.switch_to(*resumer_);
-  // Resumed, maybe on another thread: only members of *this from here on.
-  if (unwind_requested_) throw forced_unwind{};
+void control_block::leave() {
+  // The same thread as enter(): its thread-locals are this thread's again.
+  context::stack_overflow_scope::exchange(outer_watch_);
+  exception_state_ =
+      exception_state::exchange(this_thread_exception_slot(), outer_exception_state_);
+  current_coroutine::set(outer_);
+  if (exception_) [[unlikely]] std::rethrow_exception(std::exchange(exception_, nullptr));
 }
+
+void control_block::throw_forced_unwind() { throw forced_unwind{}; }
 
 void control_block::entry(void* self) {
   auto* block = static_cast<control_block*>(self);
@@ -150,11 +167,5 @@ void control_block::destroy(control_block* block) noexcept {
 }
 
 }  // namespace detail
-
-void suspend() {
-  detail::control_block* self = detail::control_block::current();
-  SPINDLE_VERIFY(self != nullptr, "coro::suspend() called outside a coroutine");
-  self->suspend();
-}
 
 }  // namespace spindle::coro

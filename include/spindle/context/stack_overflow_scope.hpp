@@ -47,6 +47,12 @@ class stack_overflow_scope {
   // The record the fault handler would use on this thread right now (for tests).
   static watched_stack current() noexcept;
 
+  // The scope without the object, for code whose start and end of watching are two separate
+  // calls (a coroutine's resume, which keeps the outer record in its control block): makes
+  // `running` this thread's record, preparing the thread as the constructor does, and returns
+  // the record it replaces, which the caller must put back the same way when it is done.
+  static watched_stack exchange(const watched_stack& running) noexcept;
+
  private:
   watched_stack previous_;
 };

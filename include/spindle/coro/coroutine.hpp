@@ -155,6 +155,6 @@ class coroutine {
 // Suspends the innermost coroutine running on this thread and returns to its resume(); returns
 // when the coroutine is resumed again (maybe on another thread). Calling it outside a coroutine
 // is a usage error. Throws coro::forced_unwind if the coroutine is destroyed while suspended.
-void suspend();
+inline void suspend() { detail::control_block::current_to_suspend().suspend(); }
 
 }  // namespace spindle::coro

@@ -19,8 +19,10 @@
 #include <type_traits>
 #include <utility>
 
+#include <spindle/config.hpp>
 #include <spindle/context/execution_context.hpp>
 #include <spindle/context/stack.hpp>
+#include <spindle/context/stack_overflow_scope.hpp>
 #include <spindle/context/stack_pool.hpp>
 #include <spindle/context/stack_view.hpp>
 #include <spindle/coro/detail/exception_state.hpp>
@@ -52,13 +54,37 @@ class control_block {
   control_block& operator=(const control_block&) = delete;
 
   // Runs the body until it suspends or ends; rethrows what the body threw.
-  void resume();
-  // Called by coro::suspend() inside the body: switches back to the resumer.
-  void suspend();
+  //
+  // Inline, with the bookkeeping out of line on both sides of the switch, so that the switch
+  // back from the body lands in the caller's own frame: a switch leaves the return-stack
+  // predictor holding the other stack's return addresses, and every `ret` between the arrival
+  // and the next call mispredicts. The thread-locals are touched only inside enter() and
+  // leave(), never inline in the caller, whose frame a compiler could otherwise let reuse a
+  // thread-local's address across a suspend() that moved it to another thread.
+  void resume() {
+    // The execution blocked here while the body runs: fresh per call (see resumer_).
+    context::execution_context resumer;
+    enter(resumer);
+    resumer.switch_to(context_);
+    leave();
+  }
+
+  // Called by coro::suspend() inside the body: switches back to the resumer. Inline for the
+  // same reason as resume(): after the switch it touches only members of *this.
+  void suspend() {
+    SPINDLE_VERIFY(!unwind_requested_,
+                   "coroutine: suspended while being destroyed (the body caught "
+                   "coro::forced_unwind and did not rethrow it)");
+    state_ = state::suspended;
+    context_.switch_to(*resumer_);
+    // Resumed, maybe on another thread: only members of *this from here on.
+    if (unwind_requested_) [[unlikely]] throw_forced_unwind();
+  }
+
   bool is_done() const noexcept { return state_ == state::done; }
 
-  void set_name(const char* name) noexcept { name_ = name; }
-  const char* name() const noexcept { return name_; }
+  void set_name(const char* name) noexcept { watch_.name = name; }
+  const char* name() const noexcept { return watch_.name; }
 
   // Force-unwinds a suspended body, destroys the block and gives the stack back (unmaps it,
   // returns it to its pool, or leaves caller memory alone).
@@ -66,6 +92,8 @@ class control_block {
 
   // The innermost coroutine running on this thread, or null.
   static control_block* current() noexcept;
+  // The same for coro::suspend(), which needs one: a usage error (abort) outside a coroutine.
+  static control_block& current_to_suspend() noexcept;
 
  protected:
   // `body_stack`: where the body's frames go (below the block). `owned`/`pool`: the stack to
@@ -78,6 +106,14 @@ class control_block {
   virtual void run_body() = 0;
   [[noreturn]] static void entry(void* self);
 
+  // resume()'s two halves, on the resumer's thread. enter(): checks the coroutine can run,
+  // makes it the thread's current coroutine and swaps in its exception state and overflow
+  // record, keeping the resumer's in the outer_ fields; leave(): puts those back after the
+  // switch, and rethrows what the body threw, if it ended by throwing.
+  void enter(context::execution_context& resumer) noexcept;
+  void leave();
+  [[noreturn]] static void throw_forced_unwind();
+
   context::execution_context context_;  // the coroutine's own execution
   // The execution blocked in resume(), while the body runs: a local of that resume() call. A
   // fresh one per call because each resume may come from another thread or coroutine, and a
@@ -86,11 +122,15 @@ class control_block {
   context::execution_context* resumer_ = nullptr;
   state state_ = state::created;
   bool unwind_requested_ = false;  // destroy() is unwinding the suspended body
-  const char* name_ = "(unnamed)";
   std::exception_ptr exception_;     // thrown by the body, rethrown by resume()
   exception_state exception_state_;  // the body's exception state while it is not running
-  const std::byte* guard_lowest_;    // for the stack-overflow report
-  std::size_t guard_size_;
+  // The stack-overflow record of this coroutine (guard, kind, name), built once.
+  context::stack_overflow_scope::watched_stack watch_;
+  // The resumer's state while the body runs, written by enter() and read by leave(), both on
+  // the resumer's thread (state_ == running keeps a second resume() out in between).
+  control_block* outer_ = nullptr;  // the resumer's current coroutine (nesting), or null
+  exception_state outer_exception_state_;
+  context::stack_overflow_scope::watched_stack outer_watch_;
   context::stack owned_stack_;  // the memory this block lives in, if owned
   context::stack_pool* pool_;   // where owned_stack_ goes back to, or null
 };
