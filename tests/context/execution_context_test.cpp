@@ -362,6 +362,20 @@ TEST(ExecutionContextDeathTest, AnEntryThatReturnsAbortsWithAMessage) {
       "entry function returned");
 }
 
+TEST(ExecutionContextDeathTest, SwitchingToAContextNeverSetUpAbortsWithAMessage) {
+#ifdef NDEBUG
+  GTEST_SKIP() << "the check is a SPINDLE_ASSERT, compiled out with NDEBUG";
+#endif
+  GTEST_FLAG_SET(death_test_style, SPINDLE_TEST_UNDER_EMULATOR ? "fast" : "threadsafe");
+  EXPECT_DEATH(
+      {
+        execution_context caller;
+        execution_context never_set_up;
+        caller.switch_to(never_set_up);
+      },
+      "never set up");
+}
+
 [[noreturn]] void throw_out_of_the_entry(void*) { throw std::runtime_error("escaped the entry"); }
 
 // The unwinder must stop at the trampoline (the outermost frame) and find no handler, rather

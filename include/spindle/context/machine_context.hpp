@@ -31,6 +31,7 @@
 // docs/context.md has the details.
 #pragma once
 
+#include <spindle/config.hpp>
 #include <spindle/context/stack_view.hpp>
 
 namespace spindle::context {
@@ -70,6 +71,8 @@ class machine_context {
   // Saves the caller, which must be running as *this, and resumes `target` (prepared, or
   // suspended in a switch). Returns when some context switches back to *this.
   void switch_to(machine_context& target) noexcept {
+    SPINDLE_ASSERT(target.has_frame(),
+                   "context switch to a context that was never set up (nothing to resume)");
     detail::spindle_context_switch(&suspended_sp_, target.suspended_sp_);
   }
 
@@ -78,6 +81,8 @@ class machine_context {
     // The dead frame's stack pointer goes into *this, never into a local: under ASAN with
     // detect_stack_use_after_return a local may live on the fake stack that the final
     // annotation has just freed.
+    SPINDLE_ASSERT(target.has_frame(),
+                   "context exit to a context that was never set up (nothing to resume)");
     detail::spindle_context_switch(&suspended_sp_, target.suspended_sp_);
     __builtin_unreachable();
   }
