@@ -14,7 +14,8 @@ else()
                       "${CMAKE_SYSTEM_PROCESSOR} (x86-64 System V, x86-64 Windows, aarch64)")
 endif()
 
-target_sources(spindle PRIVATE
+target_sources(spindle_context PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/${spindle_context_asm}
   ${CMAKE_CURRENT_LIST_DIR}/machine_context.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/execution_context.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/execution_context.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/exception_state.cpp)

@@ -43,8 +43,8 @@ using current_coroutine = twist::thread_local_ptr<control_block, current_corouti
 
 constexpr const char* overflow_kind = "coroutine";
 
-// The calling OS thread's exception-state slot (exception_state::this_thread_slot()), looked up
-// once per thread: the runtime's per-thread struct never moves while its thread lives, and the
+// The calling OS thread's exception-state slot (context::exception_state::this_thread_slot()),
+// looked up once per thread: the runtime's per-thread struct never moves while its thread lives, and the
 // lookup (a PLT call into the C++ runtime, then __tls_get_addr) cost about 20 instructions per
 // resume. A plain thread_local, not a twist one: the slot belongs to the OS thread, as the
 // runtime's struct does. Read only by enter() and leave(), on the resumer's thread.
@@ -53,7 +53,7 @@ constinit thread_local void* exception_slot_of_this_thread = nullptr;
 void* this_thread_exception_slot() noexcept {
   void* slot = exception_slot_of_this_thread;
   if (slot == nullptr) [[unlikely]] {
-    slot = exception_state::this_thread_slot();
+    slot = context::exception_state::this_thread_slot();
     exception_slot_of_this_thread = slot;
   }
   return slot;
@@ -116,7 +116,7 @@ void control_block::enter(context::execution_context& resumer) noexcept {
   outer_ = current_coroutine::get();
   current_coroutine::set(this);
   outer_exception_state_ =
-      exception_state::exchange(this_thread_exception_slot(), exception_state_);
+      context::exception_state::exchange(this_thread_exception_slot(), exception_state_);
   outer_watch_ = context::stack_overflow_scope::exchange(watch_);
   resumer_ = &resumer;
 }
@@ -125,7 +125,7 @@ void control_block::leave() {
   // The same thread as enter(): its thread-locals are this thread's again.
   context::stack_overflow_scope::exchange(outer_watch_);
   exception_state_ =
-      exception_state::exchange(this_thread_exception_slot(), outer_exception_state_);
+      context::exception_state::exchange(this_thread_exception_slot(), outer_exception_state_);
   current_coroutine::set(outer_);
   if (exception_) [[unlikely]] std::rethrow_exception(std::exchange(exception_, nullptr));
 }

@@ -1,4 +1,3 @@
 # spindle::coro — the stackful coroutine.
 target_sources(spindle PRIVATE
-  ${CMAKE_CURRENT_LIST_DIR}/coroutine.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/exception_state.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/coroutine.cpp)

@@ -25,7 +25,7 @@
 #include <spindle/context/stack_overflow_scope.hpp>
 #include <spindle/context/stack_pool.hpp>
 #include <spindle/context/stack_view.hpp>
-#include <spindle/coro/detail/exception_state.hpp>
+#include <spindle/context/exception_state.hpp>
 
 namespace spindle::coro::detail {
 
@@ -123,13 +123,13 @@ class control_block {
   state state_ = state::created;
   bool unwind_requested_ = false;  // destroy() is unwinding the suspended body
   std::exception_ptr exception_;     // thrown by the body, rethrown by resume()
-  exception_state exception_state_;  // the body's exception state while it is not running
+  context::exception_state exception_state_;  // the body's exception state while it is not running
   // The stack-overflow record of this coroutine (guard, kind, name), built once.
   context::stack_overflow_scope::watched_stack watch_;
   // The resumer's state while the body runs, written by enter() and read by leave(), both on
   // the resumer's thread (state_ == running keeps a second resume() out in between).
   control_block* outer_ = nullptr;  // the resumer's current coroutine (nesting), or null
-  exception_state outer_exception_state_;
+  context::exception_state outer_exception_state_;
   context::stack_overflow_scope::watched_stack outer_watch_;
   context::stack owned_stack_;  // the memory this block lives in, if owned
   context::stack_pool* pool_;   // where owned_stack_ goes back to, or null

@@ -1,5 +1,6 @@
 // The C++ runtime's per-thread exception bookkeeping, saved and restored around every switch
-// into and out of a coroutine.
+// into and out of a coroutine or a simulated thread (anything that switches stacks on one OS
+// thread).
 //
 // Why: the Itanium C++ ABI runtime (libstdc++'s libsupc++, libc++abi) keeps, per OS thread,
 // the stack of exceptions currently being handled (what `throw;` and std::current_exception()
@@ -13,7 +14,7 @@
 #include <cstddef>
 #include <cstring>
 
-namespace spindle::coro::detail {
+namespace spindle::context {
 
 struct exception_state {
   void* caught_exceptions = nullptr;     // top of the caught-exception stack
@@ -49,4 +50,4 @@ struct exception_state {
   static constexpr std::size_t uncaught_offset = offsetof(runtime_layout, uncaught_exceptions);
 };
 
-}  // namespace spindle::coro::detail
+}  // namespace spindle::context
