@@ -1,0 +1,125 @@
+// The fast pool's scheduling rules (work_stealing_policy.hpp): LIFO slot and its cap, the
+// periodic look at the injection queue, overflow and stealing.
+#include <functional>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include <spindle/exec/fast_pool.hpp>
+
+#include "exec_test_support.hpp"
+
+namespace exec = spindle::exec;
+namespace twist = spindle::twist;
+namespace test = spindle::test;
+
+namespace {
+
+exec::pool_options one_worker() {
+  exec::pool_options options;
+  options.workers = 1;
+  options.name = "fast1";
+  return options;
+}
+
+}  // namespace
+
+TEST(FastPool, NextRunsBeforeTheQueuedTasks) {
+  exec::fast_pool pool(one_worker());
+  std::vector<int> log;  // one worker: tasks never overlap
+  exec::submit(pool, [&] {
+    exec::submit(pool, [&] { log.push_back(1); }, exec::hint::yield);
+    exec::submit(pool, [&] { log.push_back(2); }, exec::hint::yield);
+    exec::submit(pool, [&] { log.push_back(0); }, exec::hint::next);
+  });
+  pool.wait_idle();
+  EXPECT_EQ(log, (std::vector<int>{0, 1, 2}));
+}
+
+TEST(FastPool, TwoTasksPingPongingThroughTheLifoSlotCannotStarveTheQueue) {
+  exec::fast_pool pool(one_worker());
+  constexpr int kGiveUp = 100000;
+  int hops = 0;
+  int hops_when_queued_task_ran = -1;
+  exec::callable_task queued([&] { hops_when_queued_task_ran = hops; });
+  std::function<void()> hop;
+  exec::callable_task a([&] { hop(); });
+  exec::callable_task b([&] { hop(); });
+  bool at_a = true;
+  hop = [&] {
+    ++hops;
+    if (hops_when_queued_task_ran >= 0 || hops >= kGiveUp) return;
+    at_a = !at_a;
+    pool.submit(at_a ? static_cast<exec::task&>(a) : b, exec::hint::next);
+  };
+  exec::submit(pool, [&] {
+    pool.submit(queued, exec::hint::yield);
+    pool.submit(a, exec::hint::next);
+  });
+  pool.wait_idle();
+  ASSERT_GE(hops_when_queued_task_ran, 0) << "the queued task never ran";
+  EXPECT_LE(hops_when_queued_task_ran,
+            static_cast<int>(2 * exec::work_stealing_policy::kMaxLifoPollsInARow + 2));
+}
+
+TEST(FastPool, ABusyWorkerStillTakesFromTheInjectionQueue) {
+  exec::fast_pool pool(one_worker());
+  twist::atomic<int> spins{0};
+  twist::atomic<int> spins_at_submit{-1};
+  twist::atomic<int> spins_when_ran{-1};
+  exec::callable_task outside([&] { spins_when_ran.store(spins.load()); });
+  exec::task* self = nullptr;
+  exec::callable_task spinner([&] {
+    spins.fetch_add(1);
+    if (spins_when_ran.load() < 0 && spins.load() < 1000000) pool.submit(*self, exec::hint::yield);
+  });
+  self = &spinner;
+  pool.submit(spinner);
+  ASSERT_TRUE(test::eventually([&] { return spins.load() > 0; }));
+  spins_at_submit.store(spins.load());
+  pool.submit(outside);
+  pool.wait_idle();
+  ASSERT_GE(spins_when_ran.load(), 0) << "the injected task never ran";
+  // One look at the injection queue every kGlobalQueueInterval pops (plus the few spins that
+  // happen while submit() is still pushing).
+  EXPECT_LE(spins_when_ran.load() - spins_at_submit.load(),
+            static_cast<int>(2 * exec::work_stealing_policy::kGlobalQueueInterval + 10));
+}
+
+TEST(FastPool, AFullRingOverflowsAndEveryTaskRunsOnce) {
+  for (std::size_t workers : {1u, 2u}) {
+    exec::pool_options options = one_worker();
+    options.workers = workers;
+    exec::fast_pool pool(options);
+    constexpr std::size_t kTasks = 3000;  // > 256: overflows in std mode too
+    std::vector<twist::atomic<int>> runs(kTasks);
+    exec::submit(pool, [&] {
+      for (std::size_t i = 0; i < kTasks; ++i) {
+        exec::submit(pool, [&runs, i] { runs[i].fetch_add(1); }, exec::hint::yield);
+      }
+    });
+    pool.wait_idle();
+    for (std::size_t i = 0; i < kTasks; ++i) ASSERT_EQ(runs[i].load(), 1) << i;
+  }
+}
+
+TEST(FastPool, AnIdleWorkerTakesWorkQueuedOnABusyOne) {
+  exec::pool_options options;
+  options.workers = 2;
+  exec::fast_pool pool(options);
+  twist::atomic<bool> ran_elsewhere{false};
+  twist::atomic<bool> gave_up{false};
+  exec::submit(pool, [&] {
+    const std::size_t me = exec::current_worker_index();
+    for (int i = 0; i < 8; ++i) {
+      exec::submit(pool, [&, me] {
+        if (exec::current_worker_index() != me) ran_elsewhere.store(true);
+      }, exec::hint::yield);
+    }
+    // Keep this worker busy until someone else ran one of them.
+    if (!test::eventually([&] { return ran_elsewhere.load(); })) gave_up.store(true);
+  });
+  pool.wait_idle();
+  EXPECT_FALSE(gave_up.load());
+  EXPECT_TRUE(ran_elsewhere.load());
+}
