@@ -37,8 +37,18 @@
 // message and location and aborts. Misuse of a primitive must fail here, loudly, rather than
 // corrupt state.
 namespace spindle::detail {
+// Set by the simulator while it runs (sim builds): a failed check in a simulated thread then
+// ends that run with a report and a replay token instead of aborting the process. It does not
+// return. Null otherwise.
+inline void (*assertion_hook)(const char* text) noexcept = nullptr;
+
 [[noreturn]] inline void assertion_failed(const char* condition, const char* message,
                                           const char* file, int line) noexcept {
+  if (assertion_hook != nullptr) {
+    char text[512];
+    std::snprintf(text, sizeof text, "%s (check `%s` failed at %s:%d)", message, condition, file, line);
+    assertion_hook(text);
+  }
   std::fprintf(stderr, "spindle: %s\n  check `%s` failed at %s:%d\n", message, condition, file, line);
   std::fflush(stderr);
   std::abort();

@@ -8,5 +8,5 @@
 #elif SPINDLE_TWIST_MODE_FAULTY
 #include <spindle/twist/faulty/atomic.hpp>
 #else
-#error "spindle: the sim backend of the twist facade is not built yet"
+#include <spindle/twist/sim/atomic.hpp>
 #endif

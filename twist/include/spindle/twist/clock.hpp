@@ -7,11 +7,13 @@
 #include <spindle/twist/mode.hpp>
 
 #if SPINDLE_TWIST_MODE_SIM
-#error "spindle: the sim backend of the twist facade is not built yet"
-#endif
+#include <spindle/twist/sim/clock.hpp>
+#else
 
 namespace spindle::twist {
 
 using steady_clock = std::chrono::steady_clock;
 
 }  // namespace spindle::twist
+
+#endif  // SPINDLE_TWIST_MODE_SIM

@@ -13,8 +13,8 @@
 #include <spindle/twist/mode.hpp>
 
 #if SPINDLE_TWIST_MODE_SIM
-#error "spindle: the sim backend of the twist facade is not built yet"
-#endif
+#include <spindle/twist/sim/thread_local.hpp>
+#else
 
 namespace spindle::twist {
 
@@ -40,3 +40,5 @@ class static_var {
 };
 
 }  // namespace spindle::twist
+
+#endif  // SPINDLE_TWIST_MODE_SIM

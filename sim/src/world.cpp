@@ -1,0 +1,726 @@
+#include "world.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <new>
+#include <typeinfo>
+
+#include "memory.hpp"
+
+namespace spindle::sim::detail {
+
+thread_local world* current_world = nullptr;
+
+namespace {
+
+// Virtual time starts one hour after the clock's epoch, so code may subtract from now().
+constexpr std::int64_t kEpochNs = std::int64_t{3600} * 1'000'000'000;
+
+// Run numbers are global, so a location tag numbered by any earlier run, of any world, is
+// stale in a new one.
+std::atomic<std::uint32_t> last_run_id{0};
+std::atomic<std::size_t> thread_locals_registered{0};
+
+constexpr std::uint32_t kNoThread = ~std::uint32_t{0};
+
+std::uint64_t mix(std::uint64_t h, std::uint64_t v) noexcept {
+  // splitmix64 finalizer over the running hash: cheap, and order-sensitive.
+  h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  h ^= h >> 30;
+  h *= 0xbf58476d1ce4e5b9ULL;
+  h ^= h >> 27;
+  return h;
+}
+
+std::uint64_t rotl(std::uint64_t x, int k) noexcept { return (x << k) | (x >> (64 - k)); }
+
+// Keeps in_trap_ set for a scope (the simulator's own allocations are not the program's).
+class trap_scope {
+ public:
+  explicit trap_scope(bool& flag) noexcept : flag_(flag), saved_(flag) { flag_ = true; }
+  ~trap_scope() { flag_ = saved_; }
+  trap_scope(const trap_scope&) = delete;
+  trap_scope& operator=(const trap_scope&) = delete;
+
+ private:
+  bool& flag_;
+  bool saved_;
+};
+
+}  // namespace
+
+world::world() : exception_slot_(context::exception_state::this_thread_slot()) {}
+
+world::~world() = default;
+
+run_outcome world::run(const run_config& config, const std::function<void()>& body,
+                       chooser& chooser) {
+  config_ = config;
+  chooser_ = &chooser;
+  body_ = &body;
+  std::uint32_t id = last_run_id.fetch_add(1, std::memory_order_relaxed) + 1;
+  if (id == 0) id = last_run_id.fetch_add(1, std::memory_order_relaxed) + 1;  // 0 means "never"
+  run_id_ = id;
+  threads_used_ = 0;
+  next_location_ = 0;
+  steps_ = 0;
+  next_ticket_ = 0;
+  clock_ns_ = kEpochNs;
+  std::uint64_t seed = config.random_seed;
+  for (auto& word : random_state_) word = seed = mix(seed, 0x5851f42d4c957f2dULL);
+  digest_ = 0x2545f4914f6cdd1dULL;
+  prune_requested_ = false;
+  has_deferred_failure_ = false;
+  outcome_ = run_outcome{};
+  choices_.clear();
+  trace_.reset(config.keep_full_trace);
+  races_.reset();
+
+  thread& main = new_thread(nullptr, nullptr);
+  current_ = &main;
+  current_world = this;
+  running_ = true;
+  in_trap_ = false;
+  if (config_.detect.memory || config_.faults.allocation_failure) memory::begin_run(*this);
+  host_exceptions_ = context::exception_state::exchange(exception_slot_, main.exceptions);
+  host_.switch_to(main.context);
+  // Back on the host: the run is over (every thread done, a failure, or pruned). Whoever
+  // switched here put the host's exception state back.
+  running_ = false;
+  in_trap_ = true;
+  const bool clean_end = outcome_.outcome == sim::outcome::ok && !outcome_.pruned;
+  std::string leaks;
+  if (config_.detect.memory || config_.faults.allocation_failure) {
+    leaks = memory::end_run(clean_end && config_.detect.memory);
+  }
+  // Per-run statics die with the run, outside it (their destructors run unchecked).
+  current_world = nullptr;
+  for (auto it = statics_.rbegin(); it != statics_.rend(); ++it) {
+    it->destroy(it->object);
+    ::operator delete(it->object);
+  }
+  statics_.clear();
+  in_trap_ = false;
+  if (clean_end && !leaks.empty()) {
+    outcome_.outcome = sim::outcome::memory_leak;
+    outcome_.message = std::move(leaks);
+  }
+  outcome_.steps = steps_;
+  outcome_.threads = threads_used_;
+  outcome_.digest = mix(digest_, static_cast<std::uint64_t>(outcome_.outcome));
+  return outcome_;
+}
+
+world::thread& world::new_thread(thread_entry entry, void* arg) {
+  trap_scope internal{in_trap_};
+  if (threads_used_ == threads_.size()) threads_.push_back(std::make_unique<thread>());
+  thread& t = *threads_[threads_used_];
+  t.id = static_cast<std::uint32_t>(threads_used_++);
+  t.state = status::runnable;
+  t.blocked_on = waiting_for::nothing;
+  t.futex_key = nullptr;
+  t.deadline = -1;
+  t.timed_out = false;
+  t.yielded = false;
+  t.detached = false;
+  t.joined = false;
+  t.joiner = kNoThread;
+  t.has_pending = false;
+  t.entry = entry;
+  t.arg = arg;
+  t.exceptions = {};
+  t.decisions = 0;
+  t.starting = false;
+  t.locals.assign(thread_locals_registered.load(std::memory_order_relaxed), nullptr);
+  const std::size_t wanted = context::stack::rounded_size(config_.stack_size);
+  if (t.stack.is_empty() || t.stack.size() != wanted) t.stack = context::stack(config_.stack_size);
+  if (config_.stack_fill != 0) {
+    std::memset(t.stack.view().lowest, config_.stack_fill, t.stack.size());
+  }
+  t.context.setup(t.stack.view(), &world::thread_main, &t);
+  return t;
+}
+
+void world::thread_main(void* self) noexcept {
+  thread& me = *static_cast<thread*>(self);
+  world& w = *current_world;
+  w.in_trap_ = false;
+  try {
+    if (me.id == 0) {
+      (*w.body_)();
+    } else {
+      me.entry(me.arg);
+    }
+  } catch (const std::exception& error) {
+    w.fail(sim::outcome::uncaught_exception,
+           "uncaught exception in thread T" + std::to_string(me.id) + ": " +
+               typeid(error).name() + ": " + error.what());
+  } catch (...) {
+    w.fail(sim::outcome::uncaught_exception,
+           "uncaught exception (not a std::exception) in thread T" + std::to_string(me.id));
+  }
+  w.finish_current();
+}
+
+// ---- scheduling -------------------------------------------------------------------------------
+
+void world::reschedule() {
+  for (;;) {
+    thread& me = *current_;
+    candidates_.clear();
+    const bool me_runnable = me.state == status::runnable;
+    const bool me_can_continue = me_runnable && !me.yielded;
+    if (me_can_continue) candidates_.push_back({me.id, me.has_pending ? &me.pending : nullptr});
+    bool deadline_pending = false;
+    std::size_t live = 0;
+    for (std::size_t i = 1; i < threads_used_; ++i) {
+      thread& t = *threads_[(me.id + i) % threads_used_];
+      if (t.state == status::runnable) {
+        candidates_.push_back({t.id, t.has_pending ? &t.pending : nullptr});
+      }
+      if (t.state != status::done) ++live;
+      if (t.state == status::blocked && t.deadline >= 0) deadline_pending = true;
+    }
+    if (me_runnable && me.yielded) candidates_.push_back({me.id, &me.pending});
+    if (me.state != status::done) ++live;
+    if (me.state == status::blocked && me.deadline >= 0) deadline_pending = true;
+    if (deadline_pending && (config_.faults.timeouts || candidates_.empty())) {
+      candidates_.push_back({timer_candidate, nullptr});
+    }
+
+    if (candidates_.empty()) {
+      if (live == 0) {
+        // Every thread has finished: the run is complete.
+        me.exceptions = context::exception_state::exchange(exception_slot_, host_exceptions_);
+        me.context.exit_to(host_);
+      }
+      report_deadlock();
+    }
+
+    std::size_t pick = 0;
+    if (candidates_.size() > 1) {
+      trap_scope internal{in_trap_};
+      pick = decide(choice{choice_kind::thread, candidates_.size(), candidates_, me_can_continue,
+                           me.id});
+      if (prune_requested_) {
+        outcome_.pruned = true;
+        me.exceptions = context::exception_state::exchange(exception_slot_, host_exceptions_);
+        me.context.switch_to(host_);
+        std::abort();  // an abandoned run never resumes
+      }
+    }
+    if (candidates_[pick].thread == timer_candidate) {
+      fire_timers();
+      continue;
+    }
+    thread& next = *threads_[candidates_[pick].thread];
+    if (&next != current_) switch_to(next);
+    return;
+  }
+}
+
+void world::switch_to(thread& next) {
+  thread& me = *current_;
+  current_ = &next;
+  me.exceptions = context::exception_state::exchange(exception_slot_, next.exceptions);
+  if (me.state == status::done) me.context.exit_to(next.context);
+  me.context.switch_to(next.context);
+  // Resumed: always inside a trap (whoever ran before may have left the flag either way).
+  in_trap_ = true;
+}
+
+void world::block_current() {
+  thread& me = *current_;
+  me.state = status::blocked;
+  me.has_pending = true;  // `pending` is the waiting step (see describe_block and wake)
+  reschedule();
+  me.has_pending = false;
+  in_trap_ = false;  // back to the program (or to a trap that sets it again)
+}
+
+void world::wake(thread& t) {
+  t.state = status::runnable;
+  t.blocked_on = waiting_for::nothing;
+  t.futex_key = nullptr;
+  t.deadline = -1;
+  // Its pending step stays the wait it is returning from.
+}
+
+bool world::fire_timers() {
+  std::int64_t earliest = -1;
+  for (std::size_t i = 0; i < threads_used_; ++i) {
+    const thread& t = *threads_[i];
+    if (t.state == status::blocked && t.deadline >= 0 && (earliest < 0 || t.deadline < earliest)) {
+      earliest = t.deadline;
+    }
+  }
+  if (earliest < 0) return false;
+  clock_ns_ = std::max(clock_ns_, earliest);
+  for (std::size_t i = 0; i < threads_used_; ++i) {
+    thread& t = *threads_[i];
+    if (t.state == status::blocked && t.deadline >= 0 && t.deadline <= clock_ns_) {
+      wake(t);
+      t.timed_out = true;
+    }
+  }
+  digest_ = mix(digest_, static_cast<std::uint64_t>(clock_ns_));
+  return true;
+}
+
+void world::finish_current() {
+  thread& me = *current_;
+  in_trap_ = true;
+  if (has_deferred_failure_) fail(sim::outcome::assertion_failed, deferred_failure_);
+  ++steps_;
+  record(step{operation::thread_exit, nullptr, nullptr, std::memory_order_seq_cst, {}}, 0);
+  me.state = status::done;
+  if (me.joiner != kNoThread) wake(*threads_[me.joiner]);
+  if (me.starting) switch_to(*threads_[me.spawner]);  // it never took a step: back to spawn()
+  reschedule();  // never returns: `me` is done, so another thread (or the host) takes over
+  std::abort();
+}
+
+// ---- steps ------------------------------------------------------------------------------------
+
+void world::before(const step& s) {
+  thread& me = *current_;
+  in_trap_ = true;
+  if (has_deferred_failure_) fail(sim::outcome::assertion_failed, deferred_failure_);
+  me.pending = s;
+  me.has_pending = true;
+  if (me.starting) {
+    // The end of the prologue: back to the spawner, which goes on without a decision.
+    me.starting = false;
+    switch_to(*threads_[me.spawner]);
+  } else {
+    reschedule();
+  }
+  // Picked: the step happens now.
+  me.has_pending = false;
+  if (++steps_ > config_.max_steps) {
+    fail(sim::outcome::livelock,
+         "livelock: the run took more than " + std::to_string(config_.max_steps) +
+             " steps (options::max_steps) under a fair scheduler; the threads keep running "
+             "without finishing");
+  }
+  record(s, 0);
+  if (s.address != nullptr && config_.detect.memory) {
+    std::string block;
+    if (memory::freed_block_at(s.address, block)) {
+      fail(sim::outcome::use_after_free, std::string("use after free: T") + std::to_string(me.id) +
+                                             " " + to_string(s.op) + " at " +
+                                             format_location(s.where) + " touches " + block);
+    }
+  }
+  in_trap_ = false;
+}
+
+void world::record(const step& s, std::uint64_t value) {
+  const std::uint32_t location = location_of(s.tag);
+  trace_entry& e = trace_.append();
+  e = trace_entry{steps_, current_->id, s.op, s.order, false, location, value, s.where};
+  digest_ = mix(digest_, (std::uint64_t{current_->id} << 40) ^
+                             (std::uint64_t{static_cast<std::uint8_t>(s.op)} << 32) ^ location);
+}
+
+std::uint32_t world::location_of(location_tag* tag) noexcept {
+  if (tag == nullptr) return trace_log::no_location;
+  if (tag->run != run_id_) {
+    tag->run = run_id_;
+    tag->index = next_location_++;
+  }
+  return tag->index;
+}
+
+void world::commit(const step& s, const access& a) noexcept {
+  trap_scope internal{in_trap_};
+  if (trace_entry* e = trace_.last()) {
+    e->op = a.op;
+    e->order = a.order;
+    e->has_value = true;
+    e->value = a.value;
+  }
+  if (!a.value_is_address) digest_ = mix(digest_, a.value);
+  if (!config_.detect.data_races) return;
+  if (a.op == operation::fence) {
+    races_.on_fence(current_->id, a.order);
+  } else {
+    races_.on_atomic(current_->id, location_of(s.tag), a.op, a.order);
+  }
+}
+
+std::size_t world::decide(choice c) {
+  thread& decider = *current_;
+  c.decider = decider.id;
+  c.decision = decider.decisions++;
+  const std::size_t pick = chooser_->choose(c);
+  const std::uint32_t value = c.kind == choice_kind::thread ? c.candidates[pick].thread
+                                                            : static_cast<std::uint32_t>(pick);
+  choices_.push_back({c.kind, pick == 0, value, c.decider, c.decision});
+  digest_ = mix(digest_, value);
+  return pick;
+}
+
+bool world::fault(choice_kind kind) {
+  trap_scope internal{in_trap_};
+  return decide(choice{kind, 2, {}, false, current_->id}) == 1;
+}
+
+bool world::allocation_fails() {
+  return config_.faults.allocation_failure && fault(choice_kind::allocation_failure);
+}
+
+std::uint32_t world::futex_wait(const void* word, location_tag* tag, const std::uint32_t* value,
+                                std::uint32_t old, std::memory_order order,
+                                source_location where) {
+  const step s{operation::futex_wait, word, tag, order, where};
+  before(s);
+  if (*value == old &&
+      !(config_.faults.spurious_wakeups && fault(choice_kind::spurious_wakeup))) {
+    thread& me = *current_;
+    me.blocked_on = waiting_for::futex;
+    me.futex_key = word;
+    me.wait_ticket = next_ticket_++;
+    block_current();
+    // Woken. Reading the word again is a step of its own: others may run in between.
+    before(step{operation::atomic_load, word, tag, order, where});
+  }
+  commit(s, access{operation::atomic_load, order, *value, false});
+  return *value;
+}
+
+bool world::futex_wait_for(const void* word, location_tag* tag, const std::uint32_t* value,
+                           std::uint32_t old, std::chrono::nanoseconds timeout,
+                           source_location where) {
+  before(step{operation::futex_wait_for, word, tag, std::memory_order_relaxed, where});
+  if (*value != old) return true;
+  if (config_.faults.spurious_wakeups && fault(choice_kind::spurious_wakeup)) return true;
+  thread& me = *current_;
+  me.blocked_on = waiting_for::futex;
+  me.futex_key = word;
+  me.wait_ticket = next_ticket_++;
+  me.deadline = clock_ns_ + timeout.count();
+  me.timed_out = false;
+  block_current();
+  return !me.timed_out;
+}
+
+void world::futex_prepare_wake(const void* word, source_location where) {
+  before(step{operation::futex_prepare_wake, word, nullptr, std::memory_order_relaxed, where});
+}
+
+void world::futex_wake(const void* word, bool all, source_location where) {
+  before(step{all ? operation::futex_wake_all : operation::futex_wake_one, word, nullptr,
+              std::memory_order_relaxed, where});
+  trap_scope internal{in_trap_};
+  // The waiters, longest waiting first.
+  thread* waiters[64];
+  std::vector<thread*> many;
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < threads_used_; ++i) {
+    thread& t = *threads_[i];
+    if (t.state == status::blocked && t.blocked_on == waiting_for::futex && t.futex_key == word) {
+      if (count < 64) {
+        waiters[count] = &t;
+      } else {
+        if (many.empty()) many.assign(waiters, waiters + 64);
+        many.push_back(&t);
+      }
+      ++count;
+    }
+  }
+  if (count == 0) return;
+  thread** list = count <= 64 ? waiters : many.data();
+  std::sort(list, list + count,
+            [](const thread* a, const thread* b) { return a->wait_ticket < b->wait_ticket; });
+  if (all) {
+    for (std::size_t i = 0; i < count; ++i) wake(*list[i]);
+    return;
+  }
+  std::size_t pick = 0;
+  if (count > 1 && config_.faults.wake_order) {
+    pick = decide(choice{choice_kind::wake_target, count, {}, false, current_->id});
+  }
+  wake(*list[pick]);
+}
+
+thread_handle world::spawn(thread_entry entry, void* arg, source_location where) {
+  before(step{operation::thread_spawn, nullptr, nullptr, std::memory_order_seq_cst, where});
+  trap_scope internal{in_trap_};
+  const std::uint32_t parent = current_->id;
+  thread& child = new_thread(entry, arg);
+  if (trace_entry* e = trace_.last()) {
+    e->has_value = true;
+    e->value = child.id;
+  }
+  if (config_.detect.data_races) races_.on_spawn(parent, child.id);
+  child.starting = true;
+  child.spawner = parent;
+  switch_to(child);  // runs its prologue; back here when it stops before its first step
+  in_trap_ = false;
+  return thread_handle{run_id_, child.id};
+}
+
+void world::join(thread_handle handle, source_location where) {
+  if (handle.run != run_id_ || handle.id >= threads_used_) {
+    fail(sim::outcome::assertion_failed,
+         "join of a twist::thread that does not belong to this run, at " + format_location(where));
+  }
+  before(step{operation::thread_join, nullptr, nullptr, std::memory_order_seq_cst, where});
+  thread& me = *current_;
+  thread& target = *threads_[handle.id];
+  if (target.id == me.id) {
+    fail(sim::outcome::assertion_failed,
+         "thread T" + std::to_string(me.id) + " joins itself at " + format_location(where));
+  }
+  if (target.state != status::done) {
+    me.blocked_on = waiting_for::join;
+    me.join_target = target.id;
+    target.joiner = me.id;
+    block_current();
+  }
+  target.joined = true;
+  trap_scope internal{in_trap_};
+  if (config_.detect.data_races) races_.on_join(me.id, target.id);
+}
+
+void world::detach(thread_handle handle) noexcept {
+  if (handle.run == run_id_ && handle.id < threads_used_) threads_[handle.id]->detached = true;
+}
+
+void world::yield(operation op, source_location where) {
+  current_->yielded = true;
+  before(step{op, nullptr, nullptr, std::memory_order_seq_cst, where});
+  current_->yielded = false;
+}
+
+void world::sleep_for(std::chrono::nanoseconds duration, source_location where) {
+  before(step{operation::sleep, nullptr, nullptr, std::memory_order_seq_cst, where});
+  if (duration.count() <= 0) return;
+  thread& me = *current_;
+  me.blocked_on = waiting_for::sleep;
+  me.deadline = clock_ns_ + duration.count();
+  block_current();
+}
+
+std::int64_t world::now(source_location where) {
+  before(step{operation::clock_read, nullptr, nullptr, std::memory_order_seq_cst, where});
+  if (trace_entry* e = trace_.last()) {
+    e->has_value = true;
+    e->value = static_cast<std::uint64_t>(clock_ns_);
+  }
+  return clock_ns_;
+}
+
+std::uint64_t world::random_u64(source_location where) {
+  before(step{operation::random, nullptr, nullptr, std::memory_order_seq_cst, where});
+  // xoshiro256** (Blackman & Vigna), seeded per run from the run's seed.
+  std::uint64_t* s = random_state_;
+  const std::uint64_t result = rotl(s[1] * 5, 7) * 9;
+  const std::uint64_t t = s[1] << 17;
+  s[2] ^= s[0];
+  s[3] ^= s[1];
+  s[1] ^= s[2];
+  s[0] ^= s[3];
+  s[2] ^= t;
+  s[3] = rotl(s[3], 45);
+  if (trace_entry* e = trace_.last()) {
+    e->has_value = true;
+    e->value = result;
+  }
+  digest_ = mix(digest_, result);
+  return result;
+}
+
+void world::shared_access(const void* address, location_tag* tag, bool write,
+                          const source_location& where) {
+  trap_scope internal{in_trap_};
+  const std::uint32_t location = location_of(tag);
+  trace_entry& e = trace_.append();
+  e = trace_entry{steps_, current_->id, write ? operation::shared_write : operation::shared_read,
+                  std::memory_order_relaxed, false, location, 0, where};
+  if (config_.detect.memory) {
+    std::string block;
+    if (memory::freed_block_at(address, block)) {
+      fail(sim::outcome::use_after_free, std::string("use after free: T") +
+                                             std::to_string(current_->id) +
+                                             (write ? " writes" : " reads") + " a shared cell at " +
+                                             format_location(where) + " in " + block);
+    }
+  }
+  if (!config_.detect.data_races) return;
+  race_report race;
+  if (races_.on_plain(current_->id, location, write, where, steps_, race)) {
+    const auto side = [&](std::uint32_t t, bool w, const source_location& at, std::uint64_t st) {
+      return std::string(w ? "write" : "read") + " by T" + std::to_string(t) + " at " +
+             format_location(at) + " (step " + std::to_string(st) + ")";
+    };
+    fail(sim::outcome::data_race,
+         "data race on shared cell #" + std::to_string(race.location) + ":\n    " +
+             side(race.first_thread, race.first_is_write, race.first_where, race.first_step) +
+             "\n    " +
+             side(race.second_thread, race.second_is_write, race.second_where, race.second_step) +
+             "\n  are not ordered by happens-before. Edges come only from the declared memory "
+             "orders (release/acquire pairs, fences, spawn, join): a relaxed access publishes "
+             "nothing, even though the simulator interleaves steps one at a time.");
+  }
+}
+
+void*& world::thread_local_slot(std::size_t index) noexcept {
+  thread& me = *current_;
+  if (index >= me.locals.size()) {
+    trap_scope internal{in_trap_};
+    me.locals.resize(index + 1, nullptr);
+  }
+  return me.locals[index];
+}
+
+void* world::run_static(const void* key, std::size_t size, void (*construct)(void*),
+                        void (*destroy)(void*)) {
+  for (const run_static_object& existing : statics_) {
+    if (existing.key == key) return existing.object;
+  }
+  void* object = nullptr;
+  {
+    trap_scope internal{in_trap_};
+    object = ::operator new(size);
+    statics_.reserve(statics_.size() + 1);
+  }
+  construct(object);
+  statics_.push_back({key, object, destroy});
+  return object;
+}
+
+// ---- failures ---------------------------------------------------------------------------------
+
+std::string world::describe_block(const thread& t) const {
+  std::string text = "T" + std::to_string(t.id) + " blocked in ";
+  switch (t.blocked_on) {
+    case waiting_for::futex: text += "futex wait"; break;
+    case waiting_for::join: text += "join of T" + std::to_string(t.join_target); break;
+    case waiting_for::sleep: text += "sleep"; break;
+    case waiting_for::nothing: text += "?"; break;
+  }
+  // The last step it took is the wait itself (the trap records it before blocking).
+  text += " at " + format_location(t.pending.where);
+  if (t.blocked_on == waiting_for::futex && t.pending.tag != nullptr && t.pending.tag->run == run_id_) {
+    text += " on location #" + std::to_string(t.pending.tag->index);
+  }
+  return text;
+}
+
+void world::report_deadlock() {
+  std::string message = "deadlock: every thread is blocked and no timer is pending";
+  for (std::size_t i = 0; i < threads_used_; ++i) {
+    const thread& t = *threads_[i];
+    if (t.state == status::blocked) message += "\n    " + describe_block(t);
+  }
+  fail(sim::outcome::deadlock, std::move(message));
+}
+
+void world::defer_failure(std::string message) {
+  trap_scope internal{in_trap_};
+  if (has_deferred_failure_) return;  // the first failure is the one to report
+  has_deferred_failure_ = true;
+  deferred_failure_ = "test failure in thread T" + std::to_string(current_->id) + ": " + message;
+}
+
+void world::fail(sim::outcome outcome, std::string message) {
+  if (!running_) {
+    std::fprintf(stderr, "spindle sim: %s\n", message.c_str());
+    std::abort();
+  }
+  in_trap_ = true;
+  outcome_.outcome = outcome;
+  outcome_.message = std::move(message);
+  outcome_.thread = current_->id;
+  thread& me = *current_;
+  me.exceptions = context::exception_state::exchange(exception_slot_, host_exceptions_);
+  me.context.switch_to(host_);
+  std::abort();  // an abandoned thread is never resumed
+}
+
+// ---- the trap functions of runtime.hpp --------------------------------------------------------
+
+void before(const step& s) { active_world().before(s); }
+void commit(const step& s, const access& a) noexcept { active_world().commit(s, a); }
+bool spurious_cas_failure(const source_location&) {
+  world& w = active_world();
+  return w.config().faults.spurious_cas && w.fault(choice_kind::spurious_cas);
+}
+bool spurious_try_lock_failure(const source_location& where) { return spurious_cas_failure(where); }
+std::uint32_t futex_wait(const void* word, location_tag* tag, const std::uint32_t* value,
+                         std::uint32_t old, std::memory_order order, source_location where) {
+  return active_world().futex_wait(word, tag, value, old, order, where);
+}
+bool futex_wait_for(const void* word, location_tag* tag, const std::uint32_t* value,
+                    std::uint32_t old, std::chrono::nanoseconds timeout, source_location where) {
+  return active_world().futex_wait_for(word, tag, value, old, timeout, where);
+}
+void futex_prepare_wake(const void* word, source_location where) {
+  active_world().futex_prepare_wake(word, where);
+}
+void futex_wake(const void* word, bool all, source_location where) {
+  active_world().futex_wake(word, all, where);
+}
+thread_handle spawn(thread_entry entry, void* arg, source_location where) {
+  if (!in_simulation()) {
+    std::fprintf(stderr,
+                 "spindle sim: a twist::thread was started outside a simulation; in sim builds "
+                 "threads run only inside sim::explore (at %s)\n",
+                 format_location(where).c_str());
+    std::abort();
+  }
+  return active_world().spawn(entry, arg, where);
+}
+void join(thread_handle thread, source_location where) { active_world().join(thread, where); }
+void detach(thread_handle thread) noexcept { active_world().detach(thread); }
+std::uint32_t current_thread_id() noexcept {
+  return in_simulation() ? active_world().current_thread_id() : 0;
+}
+void yield(operation op, source_location where) { active_world().yield(op, where); }
+void sleep_for(std::chrono::nanoseconds duration, source_location where) {
+  if (!in_simulation()) return;
+  active_world().sleep_for(duration, where);
+}
+std::int64_t now(source_location where) {
+  return in_simulation() ? active_world().now(where) : kEpochNs;
+}
+std::uint64_t random_u64(source_location where) {
+  if (in_simulation()) return active_world().random_u64(where);
+  static std::uint64_t outside = 0x9e3779b97f4a7c15ULL;
+  return outside = mix(outside, 1);
+}
+void shared_access(const void* address, location_tag* tag, bool write,
+                   const source_location& where) {
+  active_world().shared_access(address, tag, write, where);
+}
+void*& thread_local_slot(std::size_t slot_index) noexcept {
+  return active_world().thread_local_slot(slot_index);
+}
+std::size_t register_thread_local() noexcept {
+  return thread_locals_registered.fetch_add(1, std::memory_order_relaxed);
+}
+void* run_static(const void* key, std::size_t size, void (*construct)(void*),
+                 void (*destroy)(void*)) {
+  return active_world().run_static(key, size, construct, destroy);
+}
+void fail_assertion(const char* message) {
+  if (!in_simulation()) {
+    std::fprintf(stderr, "spindle: %s\n", message);
+    std::abort();
+  }
+  world& w = active_world();
+  w.fail(sim::outcome::assertion_failed,
+         std::string("assertion failed in thread T") + std::to_string(w.current_thread_id()) +
+             ": " + message);
+}
+
+void report_failure(const char* message) {
+  if (in_simulation()) active_world().defer_failure(message);
+}
+
+}  // namespace spindle::sim::detail

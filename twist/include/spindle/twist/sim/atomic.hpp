@@ -1,0 +1,297 @@
+// sim backend of twist/atomic.hpp: every operation is a step of the simulation. The scheduler
+// may switch to another simulated thread before it (sim::detail::before); the operation then
+// runs as one indivisible action; and sim::detail::commit records what it did (kind, location,
+// memory order, value) for the trace and the race detector, which takes happens-before edges
+// from the declared memory orders. compare_exchange_weak also fails spuriously when the
+// scheduler chooses it (a fault the exploration covers like an interleaving).
+//
+//   twist::atomic<int> count{0};
+//   count.fetch_add(1, std::memory_order_relaxed);  // relaxed: a statistic, read after join()
+//
+// Outside a simulation the operations run directly, unchecked (static initialisation).
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <type_traits>
+
+#include <spindle/sim/detail/runtime.hpp>
+#include <spindle/twist/sim/atomic_flag.hpp>
+#include <spindle/twist/source_location.hpp>
+
+namespace spindle::twist {
+
+namespace sim_backend {
+
+template <class T>
+concept atomic_integral = std::is_integral_v<T> && !std::is_same_v<T, bool>;
+template <class T>
+concept atomic_arithmetic = atomic_integral<T> || std::is_floating_point_v<T>;
+template <class T>
+concept atomic_object_pointer = std::is_pointer_v<T> && std::is_object_v<std::remove_pointer_t<T>>;
+
+template <class T>
+struct difference_of {
+  using type = T;
+};
+template <class T>
+struct difference_of<T*> {
+  using type = std::ptrdiff_t;
+};
+
+template <class T>
+struct atomic_member_types {
+  using value_type = T;
+};
+template <class T>
+  requires atomic_arithmetic<T> || atomic_object_pointer<T>
+struct atomic_member_types<T> {
+  using value_type = T;
+  using difference_type = typename difference_of<T>::type;
+};
+
+// The failure order the standard derives for a one-order compare_exchange.
+constexpr std::memory_order failure_order_for(std::memory_order success) noexcept {
+  if (success == std::memory_order_acq_rel) return std::memory_order_acquire;
+  if (success == std::memory_order_release) return std::memory_order_relaxed;
+  return success;
+}
+
+struct futex_access;
+
+}  // namespace sim_backend
+
+template <class T>
+class atomic : public sim_backend::atomic_member_types<T> {
+  using location = source_location;
+  using operation = sim::detail::operation;
+  using difference = typename sim_backend::difference_of<T>::type;
+  static constexpr bool kHasAdd =
+      sim_backend::atomic_arithmetic<T> || sim_backend::atomic_object_pointer<T>;
+  static constexpr bool kHasIncrement =
+      sim_backend::atomic_integral<T> || sim_backend::atomic_object_pointer<T>;
+  static constexpr bool kHasBitwise = sim_backend::atomic_integral<T>;
+
+ public:
+  static constexpr bool is_always_lock_free = std::atomic<T>::is_always_lock_free;
+
+  constexpr atomic() noexcept(std::is_nothrow_default_constructible_v<T>) : value_() {}
+  constexpr atomic(T desired) noexcept : value_(desired) {}
+
+  atomic(const atomic&) = delete;
+  atomic& operator=(const atomic&) = delete;
+
+  bool is_lock_free() const noexcept { return is_always_lock_free; }
+
+  T load(std::memory_order order = std::memory_order_seq_cst,
+         location where = location::current()) const noexcept {
+    return run(operation::atomic_load, order, where, [&] { return value_; });
+  }
+
+  void store(T desired, std::memory_order order = std::memory_order_seq_cst,
+             location where = location::current()) noexcept {
+    run(operation::atomic_store, order, where, [&] {
+      value_ = desired;
+      return desired;
+    });
+  }
+
+  T exchange(T desired, std::memory_order order = std::memory_order_seq_cst,
+             location where = location::current()) noexcept {
+    return rmw(order, where, [&](T) { return desired; });
+  }
+
+  // Like std, plus spurious failure when the scheduler chooses it.
+  bool compare_exchange_weak(T& expected, T desired, std::memory_order success,
+                             std::memory_order failure,
+                             location where = location::current()) noexcept {
+    return compare_exchange(expected, desired, success, failure, /*weak=*/true, where);
+  }
+  bool compare_exchange_weak(T& expected, T desired,
+                             std::memory_order order = std::memory_order_seq_cst,
+                             location where = location::current()) noexcept {
+    return compare_exchange(expected, desired, order, sim_backend::failure_order_for(order),
+                            /*weak=*/true, where);
+  }
+  bool compare_exchange_strong(T& expected, T desired, std::memory_order success,
+                               std::memory_order failure,
+                               location where = location::current()) noexcept {
+    return compare_exchange(expected, desired, success, failure, /*weak=*/false, where);
+  }
+  bool compare_exchange_strong(T& expected, T desired,
+                               std::memory_order order = std::memory_order_seq_cst,
+                               location where = location::current()) noexcept {
+    return compare_exchange(expected, desired, order, sim_backend::failure_order_for(order),
+                            /*weak=*/false, where);
+  }
+
+  T fetch_add(difference arg, std::memory_order order = std::memory_order_seq_cst,
+              location where = location::current()) noexcept
+    requires kHasAdd
+  {
+    return rmw(order, where, [&](T old) { return old + arg; });
+  }
+  T fetch_sub(difference arg, std::memory_order order = std::memory_order_seq_cst,
+              location where = location::current()) noexcept
+    requires kHasAdd
+  {
+    return rmw(order, where, [&](T old) { return old - arg; });
+  }
+  T fetch_and(T arg, std::memory_order order = std::memory_order_seq_cst,
+              location where = location::current()) noexcept
+    requires kHasBitwise
+  {
+    return rmw(order, where, [&](T old) { return static_cast<T>(old & arg); });
+  }
+  T fetch_or(T arg, std::memory_order order = std::memory_order_seq_cst,
+             location where = location::current()) noexcept
+    requires kHasBitwise
+  {
+    return rmw(order, where, [&](T old) { return static_cast<T>(old | arg); });
+  }
+  T fetch_xor(T arg, std::memory_order order = std::memory_order_seq_cst,
+              location where = location::current()) noexcept
+    requires kHasBitwise
+  {
+    return rmw(order, where, [&](T old) { return static_cast<T>(old ^ arg); });
+  }
+
+  // The operators are seq_cst, as in std; they return the new value (postfix: the old one).
+  T operator=(T desired) noexcept {
+    store(desired);
+    return desired;
+  }
+  operator T() const noexcept { return load(); }
+  T operator++() noexcept
+    requires kHasIncrement
+  {
+    return fetch_add(1) + 1;
+  }
+  T operator++(int) noexcept
+    requires kHasIncrement
+  {
+    return fetch_add(1);
+  }
+  T operator--() noexcept
+    requires kHasIncrement
+  {
+    return fetch_sub(1) - 1;
+  }
+  T operator--(int) noexcept
+    requires kHasIncrement
+  {
+    return fetch_sub(1);
+  }
+  T operator+=(difference arg) noexcept
+    requires kHasAdd
+  {
+    return fetch_add(arg) + arg;
+  }
+  T operator-=(difference arg) noexcept
+    requires kHasAdd
+  {
+    return fetch_sub(arg) - arg;
+  }
+  T operator&=(T arg) noexcept
+    requires kHasBitwise
+  {
+    return fetch_and(arg) & arg;
+  }
+  T operator|=(T arg) noexcept
+    requires kHasBitwise
+  {
+    return fetch_or(arg) | arg;
+  }
+  T operator^=(T arg) noexcept
+    requires kHasBitwise
+  {
+    return fetch_xor(arg) ^ arg;
+  }
+
+ private:
+  friend struct sim_backend::futex_access;
+
+  sim::detail::step make_step(operation op, std::memory_order order,
+                              const location& where) const noexcept {
+    return sim::detail::step{op, &value_, &tag_, order, where};
+  }
+
+  // The one path of every access: step (maybe a switch), the operation, commit.
+  template <class Perform>
+  T run(operation op, std::memory_order order, const location& where,
+        Perform perform) const noexcept {
+    if (!sim::detail::in_simulation()) return perform();
+    const sim::detail::step step = make_step(op, order, where);
+    sim::detail::before(step);
+    const T seen = perform();
+    sim::detail::commit(step, {op, order, sim::detail::value_bits(seen), std::is_pointer_v<T>});
+    return seen;
+  }
+
+  template <class Next>
+  T rmw(std::memory_order order, const location& where, Next next) noexcept {
+    return run(operation::atomic_rmw, order, where, [&] {
+      const T old = value_;
+      value_ = next(old);
+      return old;
+    });
+  }
+
+  bool compare_exchange(T& expected, T desired, std::memory_order success,
+                        std::memory_order failure, bool weak, const location& where) noexcept {
+    if (!sim::detail::in_simulation()) {
+      if (value_ == expected) {
+        value_ = desired;
+        return true;
+      }
+      expected = value_;
+      return false;
+    }
+    const sim::detail::step step = make_step(operation::atomic_rmw, success, where);
+    sim::detail::before(step);
+    // The spurious failure is decided after the switch, at the access itself.
+    const bool spurious = weak && sim::detail::spurious_cas_failure(where);
+    if (!spurious && value_ == expected) {
+      value_ = desired;
+      sim::detail::commit(step, {operation::atomic_rmw, success, sim::detail::value_bits(desired),
+                                 std::is_pointer_v<T>});
+      return true;
+    }
+    expected = value_;
+    sim::detail::commit(step, {operation::atomic_cas_failed, failure,
+                               sim::detail::value_bits(expected), std::is_pointer_v<T>});
+    return false;
+  }
+
+  // Plain storage: every simulated thread runs on one OS thread, and the scheduler switches
+  // only between steps, so each operation is indivisible without hardware atomics.
+  mutable T value_;
+  mutable sim::detail::location_tag tag_;
+};
+
+// A fence: a step, and happens-before edges for the race detector.
+inline void atomic_thread_fence(std::memory_order order,
+                                source_location where = source_location::current()) noexcept {
+  if (!sim::detail::in_simulation()) return;
+  const sim::detail::step step{sim::detail::operation::fence, nullptr, nullptr, order, where};
+  sim::detail::before(step);
+  sim::detail::commit(step, {sim::detail::operation::fence, order, 0, false});
+}
+
+namespace sim_backend {
+
+// What twist::futex needs from the word: its value and its location tag.
+struct futex_access {
+  template <class T>
+  static const T* value(const atomic<T>& word) noexcept {
+    return &word.value_;
+  }
+  template <class T>
+  static sim::detail::location_tag* tag(const atomic<T>& word) noexcept {
+    return &word.tag_;
+  }
+};
+
+}  // namespace sim_backend
+
+}  // namespace spindle::twist

@@ -1,0 +1,8 @@
+// twist::random in sim builds: the run's generator (sim/detail/runtime.hpp).
+#include <spindle/twist/random.hpp>
+
+namespace spindle::twist::random {
+
+std::uint64_t next_u64(source_location where) noexcept { return sim::detail::random_u64(where); }
+
+}  // namespace spindle::twist::random
