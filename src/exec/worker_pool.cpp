@@ -270,8 +270,10 @@ void worker_pool::signal_idle() noexcept {
 }
 
 bool worker_pool::is_idle() const noexcept {
-  // relaxed: ordered by the caller's seq_cst fence (IDLE1).
-  return unparked_of(idle_state_.load(std::memory_order_relaxed)) == 0 && !policy_->has_work();
+  // acquire: pairs with the seq_cst (so release) PARK1 decrements of every worker (RMWs extend
+  // the release sequence), so all tasks run before the pool went idle happen-before wait_idle's
+  // return. Its place in the order against PARK2 comes from the caller's seq_cst fence (IDLE1).
+  return unparked_of(idle_state_.load(std::memory_order_acquire)) == 0 && !policy_->has_work();
 }
 
 void worker_pool::wait_idle() {

@@ -148,7 +148,7 @@ class local_queue {
   }
 
   // OVERFLOW (step 1): the queue is full (tail - head == kCapacity) and no thief is active.
-  bool push_overflow(task& t, std::uint32_t head, std::uint32_t tail,
+  bool push_overflow(task& t, std::uint32_t head, [[maybe_unused]] std::uint32_t tail,
                      injection_queue& overflow) noexcept {
     constexpr std::uint32_t kTaken = kCapacity / 2;
     SPINDLE_ASSERT(tail - head == kCapacity, "local queue overflow while not full");
