@@ -13,6 +13,7 @@
 
 #include <spindle/config.hpp>
 
+#include "crash_report.hpp"
 #include "shrink.hpp"
 #include "strategy.hpp"
 #include "token.hpp"
@@ -234,6 +235,7 @@ result explore(const options& given, const std::function<void()>& body) {
 
   assertion_hook_scope hook;
   world& w = this_thread_world();
+  crash_report_scope crashes{opts, w};
   const run_config base = config_for(opts);
   std::unique_ptr<schedule_strategy> strat = make_strategy(opts, opts.seed, w);
   exploration_stats stats;
@@ -249,6 +251,7 @@ result explore(const options& given, const std::function<void()>& body) {
     if (!strat->begin_run(index)) break;
     run_config config = base;
     config.random_seed = strat->run_seed();
+    crashes.set_run_seed(config.random_seed);
     const run_outcome outcome = w.run(config, body, *strat);
     strat->end_run(outcome);
     ++stats.runs;
@@ -320,6 +323,7 @@ result replay(std::string_view token, const options& given, const std::function<
   }
   assertion_hook_scope hook;
   world& w = this_thread_world();
+  crash_report_scope crashes{opts, w};
   run_config config = config_for(opts);
   if (s.fault_mask != fault_mask(opts.faults)) {
     std::fprintf(stderr,
@@ -329,6 +333,7 @@ result replay(std::string_view token, const options& given, const std::function<
   const auto start = clock::now();
   config.random_seed = s.random_seed;
   config.keep_full_trace = true;
+  crashes.set_run_seed(s.random_seed);
   replay_chooser chooser{s.deviations};
   const run_outcome outcome = w.run(config, body, chooser);
   r.runs = 1;

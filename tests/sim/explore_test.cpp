@@ -2,6 +2,8 @@
 // and the failing schedule replays from its token.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <exception>
 #include <mutex>
 #include <stdexcept>
 #include <vector>
@@ -263,6 +265,38 @@ TEST(Explore, ManyThreads) {
   });
   EXPECT_TRUE(r.ok()) << r.report;
   EXPECT_EQ(r.max_threads, 101u);
+}
+
+}  // namespace
+}  // namespace spindle
+
+namespace spindle {
+namespace {
+
+TEST(ExploreDeathTest, AbortInASimulatedThreadPrintsTheRunsToken) {
+  EXPECT_DEATH(
+      {
+        sim::explore(quick(), [] {
+          twist::atomic<int> x{0};
+          twist::thread t([&] {
+            x.store(1);
+            std::abort();
+          });
+          t.join();
+        });
+      },
+      "abort\\(\\).*simulated thread T1.*SPINDLE_SIM_REPLAY=S1");
+}
+
+TEST(ExploreDeathTest, TerminateInASimulatedThreadIsReported) {
+  EXPECT_DEATH(
+      {
+        sim::explore(quick(), [] {
+          twist::thread t([] { std::terminate(); });
+          t.join();
+        });
+      },
+      "std::terminate.*simulated thread T1.*SPINDLE_SIM_REPLAY=S1");
 }
 
 }  // namespace
