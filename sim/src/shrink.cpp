@@ -1,11 +1,41 @@
 #include "shrink.hpp"
 
+#include "dfs_strategy.hpp"
+
 namespace spindle::sim::detail {
 
 namespace {
 constexpr std::size_t kMaxAttempts = 4000;  // empirical: a few seconds for long random runs
 constexpr std::size_t kPairReach = 4;       // how far apart the two deviations of a pair may be
+// Runs the second phase may take (empirical: small tests finish their levels in far fewer;
+// long random schedules stop here instead of spending the whole time budget).
+constexpr std::size_t kMaxBoundedRuns = 4000;
+
+// Phase two (shrink.hpp): iterative deviation bounding. Replaces `failing` by the first
+// failing schedule found with fewer deviations; false if none was found within the budget.
+bool bounded_search(world& w, const run_config& config, const std::function<void()>& body,
+                    std::vector<deviation>& failing, sim::outcome target,
+                    std::chrono::steady_clock::time_point deadline, shrink_stats& stats) {
+  std::size_t runs = 0;
+  for (std::size_t bound = 0; bound < failing.size(); ++bound) {
+    dfs_strategy dfs{dfs_bounds{-1, -1, static_cast<int>(bound)}, /*reduce=*/false,
+                     config.random_seed, w};
+    for (std::size_t index = 0; dfs.begin_run(index); ++index) {
+      if (runs >= kMaxBoundedRuns || std::chrono::steady_clock::now() >= deadline) return false;
+      ++runs;
+      ++stats.attempts;
+      const run_outcome outcome = w.run(config, body, dfs);
+      dfs.end_run(outcome);
+      if (outcome.outcome == target) {
+        failing = deviations_of(w.choices());
+        return true;
+      }
+    }
+  }
+  return false;
 }
+
+}  // namespace
 
 std::vector<deviation> shrink(world& w, run_config config, const std::function<void()>& body,
                               std::vector<deviation> failing, sim::outcome target,
@@ -56,6 +86,7 @@ std::vector<deviation> shrink(world& w, run_config config, const std::function<v
       }
     }
   }
+  if (!failing.empty()) bounded_search(w, config, body, failing, target, deadline, stats);
   stats.after = failing.size();
   return failing;
 }
