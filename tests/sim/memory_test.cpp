@@ -15,6 +15,7 @@
 #include <spindle/config.hpp>
 #include <spindle/sim/explore.hpp>
 #include <spindle/twist/atomic.hpp>
+#include <spindle/twist/shared.hpp>
 #include <spindle/twist/thread.hpp>
 
 namespace spindle {
@@ -160,6 +161,26 @@ TEST(Memory, UseAfterFreeNamesBothSteps) {
   EXPECT_LT(std::stoi(steps[1]), std::stoi(steps[2])) << r.report;
   const sim::result again = sim::replay(r.token, quick(), load_after_delete);
   EXPECT_EQ(again.outcome, sim::outcome::use_after_free) << again.report;
+}
+
+TEST(Memory, SharedCellInAFreedBlockIsAUseAfterFree) {
+  struct cell_box {
+    twist::shared<int> cell{0};
+  };
+  const sim::result r = sim::explore(quick(), [] {
+    auto* stale = new cell_box;
+    twist::atomic<bool> freed{false};
+    twist::thread writer([stale, &freed] {
+      while (!freed.load()) twist::this_thread::yield();
+      stale->cell.write(1);
+    });
+    delete stale;
+    freed.store(true);
+    writer.join();
+  });
+  ASSERT_EQ(r.outcome, sim::outcome::use_after_free) << r.report;
+  EXPECT_TRUE(contains(r.report, "use after free: T1 writes a shared cell")) << r.report;
+  EXPECT_TRUE(contains(r.report, "freed by T0 after step")) << r.report;
 }
 
 TEST(Memory, HandledAllocationFailurePasses) {
