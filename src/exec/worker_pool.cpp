@@ -6,7 +6,7 @@
 // that finds work wakes the next one (so a burst wakes just enough workers), and every worker
 // re-checks the queues after announcing that it parks.
 //
-// State: IDLE_STATE = (unparked << 32) | searching; sleepers (guarded by sleep_mu_); per worker
+// State: IDLE_STATE = (wake epoch << 32) | (unparked << 16) | searching; sleepers (guarded by sleep_mu_); per worker
 // a futex word wake_word (0: asleep or going to sleep, 1: woken).
 //
 //   PUSH (submit)  1. policy.push(t).  2. If t is stealable (POL1): NOTIFY — for an external
@@ -14,8 +14,8 @@
 //                  sleepers and no searcher (see LIVE2 for why a stale look is harmless).
 //   NOTIFY         1. fence(seq_cst).  2. Load IDLE_STATE; if searching > 0 or nobody is parked,
 //                  return.  3. Under sleep_mu_: re-check; pop a sleeper j; IDLE_STATE +=
-//                  (1 unparked, 1 searching).  4. prepare_wake; wake_word[j] = 1 (release);
-//                  futex wake j.
+//                  (1 wake epoch, 1 unparked, 1 searching).  4. prepare_wake; wake_word[j] = 1
+//                  (release); futex wake j.
 //   SEARCH         1. A worker with no own work may become a searcher if 2 * searching <
 //                  unparked (IDLE_STATE += 1 searching; fence(seq_cst)), then steals, spinning
 //                  through twist::spin_wait a few rounds.  2. A searcher that finds a task
@@ -48,11 +48,16 @@
 //          that worker is running (it is executing the pushing task), and PARK requires its
 //          own pop() to come back empty first, so t is run — by it, at worst. Only
 //          parallelism is lost, never progress.
-//   IDLE1  wait_idle returns only at a moment when unparked == 0 and nothing was queued: no
-//          task was running (tasks run only on unparked workers) or queued (POL3; a LIFO slot
-//          belongs to an unparked worker). The signaller's PARK2 fence and the waiter's fence
-//          order "unparked became 0 / bit 0 set" (Dekker): either the waiter sees unparked == 0
-//          or the signaller sees bit 0 and bumps the epoch the waiter sleeps on.
+//   IDLE1  wait_idle returns only after reading IDLE_STATE twice, equal, with unparked == 0,
+//          and has_work() false in between: every NOTIFY bumps the wake epoch, so no worker was
+//          awake during that interval — no task ran (tasks run only on unparked workers) and none
+//          was queued (POL3; a LIFO slot belongs to an unparked worker). One read is not enough:
+//          a parker that finds work (PARK3) makes unparked 0 for a moment and then wakes itself
+//          and pops the task, so "unparked == 0" and "queues empty" could come from different
+//          moments (found by the strand storage test under faulty mode). The signaller's PARK2
+//          fence and the waiter's fence order "unparked became 0 / bit 0 set" (Dekker): either
+//          the waiter sees the idle state or the signaller sees bit 0 and bumps the epoch the
+//          waiter sleeps on.
 //   STOP1  No task is dropped by stop(): an external submit either incremented the gate before
 //          the closed bit (then stop waits for it to finish pushing, and wait_idle for the
 //          task to run) or after (then it throws). After the gate drains and the pool is idle
@@ -71,10 +76,16 @@ namespace spindle::exec {
 
 namespace {
 
+// IDLE_STATE layout: bits 0..15 searching, 16..31 unparked, 32..63 wake epoch (bumped by every
+// NOTIFY, so two equal reads with unparked == 0 prove nobody woke in between: IDLE1).
 constexpr std::uint64_t kOneSearching = 1;
-constexpr std::uint64_t kOneUnparked = std::uint64_t{1} << 32;
-constexpr std::uint64_t searching_of(std::uint64_t state) noexcept { return state & 0xffffffffu; }
-constexpr std::uint64_t unparked_of(std::uint64_t state) noexcept { return state >> 32; }
+constexpr std::uint64_t kOneUnparked = std::uint64_t{1} << 16;
+constexpr std::uint64_t kOneWakeEpoch = std::uint64_t{1} << 32;
+constexpr std::size_t kMaxWorkers = (std::size_t{1} << 15) - 1;  // counts fit in 16 bits
+constexpr std::uint64_t searching_of(std::uint64_t state) noexcept { return state & 0xffffu; }
+constexpr std::uint64_t unparked_of(std::uint64_t state) noexcept {
+  return (state >> 16) & 0xffffu;
+}
 
 constexpr std::uint64_t kGateClosed = std::uint64_t{1} << 63;
 constexpr std::uint64_t kGateInFlight = kGateClosed - 1;
@@ -110,7 +121,7 @@ worker_pool::worker_pool(std::unique_ptr<scheduling_policy> policy, pool_options
       workers_(new worker[num_workers_]),
       idle_state_(num_workers_ * kOneUnparked) {
   SPINDLE_VERIFY(policy_ != nullptr, "worker_pool needs a scheduling policy");
-  SPINDLE_VERIFY(num_workers_ < (std::size_t{1} << 31), "too many workers");
+  SPINDLE_VERIFY(num_workers_ <= kMaxWorkers, "too many workers (at most 32767)");
   guarded_.sleepers.reserve(num_workers_);  // PARK never allocates
   for (std::size_t i = 0; i < num_workers_; ++i) workers_[i].identity = {this, i};
   for (std::size_t i = 0; i < num_workers_; ++i) {
@@ -195,6 +206,7 @@ bool worker_pool::try_begin_searching() noexcept {
 
 void worker_pool::end_searching() noexcept {
   const std::uint64_t prev = idle_state_.fetch_sub(kOneSearching, std::memory_order_seq_cst);
+  SPINDLE_ASSERT(searching_of(prev) >= 1, "worker_pool: IDLE_STATE underflow in end_searching");
   if (searching_of(prev) == 1) notify_parked();  // SEARCH2: the last searcher hands over
 }
 
@@ -218,7 +230,7 @@ void worker_pool::notify_parked() noexcept {
     if (searching_of(state) != 0 || guarded_.sleepers.empty() || guarded_.shutdown) return;
     chosen = guarded_.sleepers.back();
     guarded_.sleepers.pop_back();
-    idle_state_.fetch_add(kOneUnparked + kOneSearching, std::memory_order_seq_cst);
+    idle_state_.fetch_add(kOneWakeEpoch + kOneUnparked + kOneSearching, std::memory_order_seq_cst);
   }
   worker& w = workers_[chosen];
   auto key = twist::futex::prepare_wake(w.wake_word);
@@ -240,6 +252,8 @@ bool worker_pool::park(std::size_t index, bool searching) noexcept {
     prev = idle_state_.fetch_sub(kOneUnparked + (searching ? kOneSearching : 0),
                                  std::memory_order_seq_cst);
   }
+  SPINDLE_ASSERT(unparked_of(prev) >= 1 && (!searching || searching_of(prev) >= 1),
+                 "worker_pool: IDLE_STATE underflow in park");
   // PARK2. seq_cst fence: pairs with NOTIFY1 (LIVE1) and with wait_idle's fence (IDLE1).
   twist::atomic_thread_fence(std::memory_order_seq_cst);
   if (policy_->has_work()) {
@@ -272,8 +286,15 @@ void worker_pool::signal_idle() noexcept {
 bool worker_pool::is_idle() const noexcept {
   // acquire: pairs with the seq_cst (so release) PARK1 decrements of every worker (RMWs extend
   // the release sequence), so all tasks run before the pool went idle happen-before wait_idle's
-  // return. Its place in the order against PARK2 comes from the caller's seq_cst fence (IDLE1).
-  return unparked_of(idle_state_.load(std::memory_order_acquire)) == 0 && !policy_->has_work();
+  // return, and has_work() below sees every push and pop they made. Its place in the order
+  // against PARK2 comes from the caller's seq_cst fence (IDLE1).
+  const std::uint64_t before = idle_state_.load(std::memory_order_acquire);
+  if (unparked_of(before) != 0 || policy_->has_work()) return false;
+  // IDLE1: the two reads are one snapshot only if no worker woke in between (a parker that
+  // re-checks and wakes itself makes unparked 0 for a moment, then pops a task): the wake epoch
+  // would have changed. seq_cst fence: has_work()'s loads stay before the second read.
+  twist::atomic_thread_fence(std::memory_order_seq_cst);
+  return idle_state_.load(std::memory_order_relaxed) == before;
 }
 
 void worker_pool::wait_idle() {

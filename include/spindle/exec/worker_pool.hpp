@@ -89,7 +89,7 @@ class worker_pool : public executor {
   std::unique_ptr<scheduling_policy> policy_;
   std::unique_ptr<worker[]> workers_;
 
-  // IDLE_STATE: (number of unparked workers << 32) | number of searching workers. Unparked
+  // IDLE_STATE: (wake epoch << 32) | (unparked workers << 16) | searching workers. Unparked
   // changes only under sleep_mu_ (park, notify); searching also outside it (CAS/fetch_sub).
   alignas(64) twist::atomic<std::uint64_t> idle_state_;
 
