@@ -92,17 +92,18 @@ run_outcome world::run(const run_config& config, const std::function<void()>& bo
   running_ = false;
   in_trap_ = true;
   const bool clean_end = outcome_.outcome == sim::outcome::ok && !outcome_.pruned;
-  std::string leaks;
-  if (config_.detect.memory || config_.faults.allocation_failure) {
-    leaks = memory::end_run(clean_end && config_.detect.memory);
-  }
-  // Per-run statics die with the run, outside it (their destructors run unchecked).
+  // Per-run statics die with the run, before the leak check (what they own is freed by them),
+  // outside the simulation (their destructors run unchecked, as on the host).
   current_world = nullptr;
   for (auto it = statics_.rbegin(); it != statics_.rend(); ++it) {
     it->destroy(it->object);
     ::operator delete(it->object);
   }
   statics_.clear();
+  std::string leaks;
+  if (config_.detect.memory || config_.faults.allocation_failure) {
+    leaks = memory::end_run(clean_end && config_.detect.memory);
+  }
   in_trap_ = false;
   if (clean_end && !leaks.empty()) {
     outcome_.outcome = sim::outcome::memory_leak;
@@ -155,10 +156,12 @@ void world::thread_main(void* self) noexcept {
       me.entry(me.arg);
     }
   } catch (const std::exception& error) {
+    w.in_trap_ = true;  // the report is the simulator's memory, not the program's
     w.fail(sim::outcome::uncaught_exception,
            "uncaught exception in thread T" + std::to_string(me.id) + ": " +
                typeid(error).name() + ": " + error.what());
   } catch (...) {
+    w.in_trap_ = true;
     w.fail(sim::outcome::uncaught_exception,
            "uncaught exception (not a std::exception) in thread T" + std::to_string(me.id));
   }
@@ -307,7 +310,11 @@ void world::before(const step& s) {
              "without finishing");
   }
   record(s, 0);
-  if (s.address != nullptr && config_.detect.memory) {
+  // A wake uses the address only as a key: waking after the waiter freed the word is allowed
+  // (the futex wake rule), so it is not an access.
+  const bool is_access = s.op != operation::futex_wake_one && s.op != operation::futex_wake_all &&
+                         s.op != operation::futex_prepare_wake;
+  if (s.address != nullptr && is_access && config_.detect.memory) {
     std::string block;
     if (memory::freed_block_at(s.address, block)) {
       fail(sim::outcome::use_after_free, std::string("use after free: T") + std::to_string(me.id) +
@@ -465,6 +472,7 @@ thread_handle world::spawn(thread_entry entry, void* arg, source_location where)
 }
 
 void world::join(thread_handle handle, source_location where) {
+  in_trap_ = true;  // messages below are the simulator's memory (before() resets the flag)
   if (handle.run != run_id_ || handle.id >= threads_used_) {
     fail(sim::outcome::assertion_failed,
          "join of a twist::thread that does not belong to this run, at " + format_location(where));
@@ -473,6 +481,7 @@ void world::join(thread_handle handle, source_location where) {
   thread& me = *current_;
   thread& target = *threads_[handle.id];
   if (target.id == me.id) {
+    in_trap_ = true;
     fail(sim::outcome::assertion_failed,
          "thread T" + std::to_string(me.id) + " joins itself at " + format_location(where));
   }
@@ -714,6 +723,7 @@ void fail_assertion(const char* message) {
     std::abort();
   }
   world& w = active_world();
+  w.enter_trap();  // the report is the simulator's memory, not the program's
   w.fail(sim::outcome::assertion_failed,
          std::string("assertion failed in thread T") + std::to_string(w.current_thread_id()) +
              ": " + message);

@@ -110,6 +110,8 @@ class world {
   // True while a simulated thread runs user code (not inside a trap): the memory checker
   // tracks only these allocations.
   bool user_code_running() const noexcept { return running_ && !in_trap_; }
+  // From here on, the current thread runs simulator code (until it returns to the program).
+  void enter_trap() noexcept { in_trap_ = true; }
   std::uint64_t step_count() const noexcept { return steps_; }
   const run_config& config() const noexcept { return config_; }
   // Makes the next allocation-failure decision (memory checker).
