@@ -37,6 +37,7 @@ bool dfs_strategy::begin_run(std::size_t index) {
   depth_ = 0;
   spent_ = {};
   sleep_.clear();
+  waits_for_.clear();
   return true;
 }
 
@@ -60,6 +61,7 @@ void dfs_strategy::end_run(const run_outcome& outcome) {
 }
 
 std::size_t dfs_strategy::choose(const choice& c) {
+  if (c.kind == choice_kind::thread) on_thread_choice(c);
   if (depth_ < path_.size() && !matches(path_[depth_], c)) {
     // The program decided differently on the same path: it is not deterministic (the
     // explorer's determinism check reports that). Explore on from here as if new.
@@ -74,8 +76,9 @@ std::size_t dfs_strategy::choose(const choice& c) {
     frame f = make_frame(c);
     f.chosen = next_allowed(f, 0);
     if (f.chosen == f.count) {
-      // Every candidate within the bounds sleeps (the default is always within the bounds);
-      // next_allowed counted them.
+      // Every candidate within the bounds sleeps: some candidate is always free (the running
+      // thread, else a fair one), so only sleep sets or the shrinker's deviation bound get
+      // here. next_allowed counted the sleeping ones.
       world_.prune();
       return 0;
     }
@@ -87,13 +90,15 @@ std::size_t dfs_strategy::choose(const choice& c) {
 }
 
 dfs_strategy::frame dfs_strategy::make_frame(const choice& c) const {
-  frame f{c.kind, c.count, c.running_can_continue, {}, {}, {}, spent_, 0};
+  frame f{c.kind, c.count, c.running_can_continue, {}, {}, {}, {}, spent_, 0};
   if (c.kind == choice_kind::thread) {
     f.candidates.reserve(c.candidates.size());
+    f.unfair.reserve(c.candidates.size());
     for (const candidate& cand : c.candidates) {
       f.candidates.push_back(cand.pending != nullptr
                                  ? pending_step{cand.thread, cand.pending->op, cand.pending->address}
                                  : pending_step{cand.thread, operation::yield, nullptr});
+      f.unfair.push_back(cand.thread != timer_candidate && waits(cand.thread, c));
     }
     f.sleep = sleep_;
   }
@@ -117,13 +122,14 @@ bool dfs_strategy::independent(const pending_step& a, const pending_step& b) noe
 
 dfs_strategy::cost dfs_strategy::cost_of(const frame& f, std::size_t index) noexcept {
   cost c;
+  if (f.kind == choice_kind::thread && f.unfair[index]) c.preemptions = 1;
   if (index == 0) return c;
   c.deviations = 1;
   switch (f.kind) {
     case choice_kind::thread:
       if (f.candidates[index].thread == timer_candidate) {
         c.faults = 1;  // virtual time jumps while threads could still run: an early timeout
-      } else if (f.running_can_continue) {
+      } else if (f.running_can_continue || f.unfair[index]) {
         c.preemptions = 1;
       }
       break;
@@ -169,7 +175,9 @@ void dfs_strategy::descend(const frame& f) {
   spent_.preemptions = f.before.preemptions + c.preemptions;
   spent_.faults = f.before.faults + c.faults;
   spent_.deviations = f.before.deviations + c.deviations;
-  if (!reduce_ || f.kind != choice_kind::thread) return;  // a fault belongs to the step taken
+  if (f.kind != choice_kind::thread) return;  // a fault belongs to the step taken
+  scheduled(f.candidates[f.chosen].thread);
+  if (!reduce_) return;
   // The child's sleep set: what slept here, and the siblings explored before, minus whatever
   // the chosen step may affect.
   const pending_step& taken = f.candidates[f.chosen];
@@ -179,6 +187,39 @@ void dfs_strategy::descend(const frame& f) {
   };
   for (const pending_step& s : f.sleep) keep(s);
   for (const std::size_t e : f.explored) keep(f.candidates[e]);
+}
+
+void dfs_strategy::scheduled(std::uint32_t thread) {
+  if (thread == timer_candidate) return;
+  for (std::vector<std::uint32_t>& waits : waits_for_) std::erase(waits, thread);
+  if (thread < waits_for_.size()) waits_for_[thread].clear();
+}
+
+void dfs_strategy::on_thread_choice(const choice& c) {
+  // The decider took a step since the last decision (or is the thread that was picked then).
+  scheduled(c.running_thread);
+  if (c.running_can_continue) return;
+  const bool yielded =
+      std::any_of(c.candidates.begin(), c.candidates.end(),
+                  [&](const candidate& cand) { return cand.thread == c.running_thread; });
+  if (!yielded) return;
+  if (c.running_thread >= waits_for_.size()) waits_for_.resize(c.running_thread + 1);
+  std::vector<std::uint32_t>& waits = waits_for_[c.running_thread];
+  for (const candidate& cand : c.candidates) {
+    if (cand.thread != c.running_thread && cand.thread != timer_candidate) {
+      waits.push_back(cand.thread);
+    }
+  }
+}
+
+bool dfs_strategy::waits(std::uint32_t thread, const choice& c) const noexcept {
+  if (thread >= waits_for_.size()) return false;
+  for (const std::uint32_t other : waits_for_[thread]) {
+    for (const candidate& cand : c.candidates) {
+      if (cand.thread == other) return true;  // still runnable and has not stepped
+    }
+  }
+  return false;
 }
 
 bool dfs_strategy::ran_while_asleep(const choice& c) const noexcept {

@@ -12,7 +12,16 @@
 //      exhausted, and begin_run() says so.
 //   3. An alternative is allowed when it keeps the schedule within the bounds:
 //        - preemptions: thread choices that pick another thread while the running thread could
-//          continue (choice::running_can_continue and index != 0);
+//          continue (choice::running_can_continue and index != 0), and *unfair* picks: a
+//          thread that yielded waits for every thread runnable at its yield to take a step
+//          (CHESS's fair scheduler: Musuvathi & Qadeer, "Fair stateless model checking",
+//          PLDI 2008); picking it while one of those is still runnable and has not stepped
+//          costs a preemption (a cost instead of CHESS's ban, so nothing is cut beyond the
+//          bound). Spin loops yield every round (DESIGN.md): without this, two spinners taking
+//          turns while the thread they wait for never runs would be free choices, and the tree
+//          infinite. The wait-for relation stays acyclic (a thread's edges are added when it
+//          yields, after every edge into it was dropped because it ran), so some runnable
+//          thread is always fair and the cheapest alternative costs nothing;
 //        - faults: a spurious CAS failure, a spurious wakeup, an allocation failure, and picking
 //          the timer (an early timeout) while threads could still run;
 //        - deviations: any non-default decision (the shrinker's bound, see shrink.cpp).
@@ -97,6 +106,7 @@ class dfs_strategy final : public schedule_strategy {
     std::size_t count;
     bool running_can_continue;
     std::vector<pending_step> candidates;  // thread choices only
+    std::vector<bool> unfair;              // thread choices: picking it breaks a yield's wait
     std::vector<pending_step> sleep;       // thread choices: asleep on entry
     std::vector<std::size_t> explored;     // thread choices: children done (sleep in later ones)
     cost before;                           // spent by the path above this frame
@@ -113,6 +123,10 @@ class dfs_strategy final : public schedule_strategy {
   // Takes alternative f.chosen: the budget and the sleep set below it.
   void descend(const frame& f);
   bool ran_while_asleep(const choice& c) const noexcept;
+  // Fairness bookkeeping (step 3): the decider has stepped; if it yielded, it now waits.
+  void on_thread_choice(const choice& c);
+  void scheduled(std::uint32_t thread);
+  bool waits(std::uint32_t thread, const choice& c) const noexcept;
   frame make_frame(const choice& c) const;
   bool matches(const frame& f, const choice& c) const noexcept;
 
@@ -127,6 +141,8 @@ class dfs_strategy final : public schedule_strategy {
   std::size_t depth_ = 0;           // decisions taken in the current run
   cost spent_;                      // by the current run so far
   std::vector<pending_step> sleep_; // asleep at the current point of the run
+  // By thread id: the threads it waits for since its last yield (fairness, step 3).
+  std::vector<std::vector<std::uint32_t>> waits_for_;
   bool has_next_ = true;
   bool exhausted_ = false;
   bool failed_ = false;

@@ -205,6 +205,31 @@ TEST(Dfs, ABudgetCutSearchSaysItIsNotExhausted) {
   EXPECT_TRUE(contains(timed.summary, "cut by the time budget")) << timed.summary;
 }
 
+// Two threads spin (yield every round) until a third sets a flag. Each round is a choice, so
+// only the fairness rule (a thread that yielded waits for the others, or pays a preemption)
+// keeps the tree finite.
+TEST(Dfs, SpinLoopsKeepTheTreeFinite) {
+  sim::options opts = dfs(2, true);
+  opts.time_budget = 2s;
+  const sim::result r = sim::explore(opts, [] {
+    twist::atomic<bool> ready{false};
+    auto spin_until_ready = [&] {
+      twist::spin_wait spin;
+      while (!ready.load()) spin();
+    };
+    twist::thread first(spin_until_ready);
+    twist::thread second(spin_until_ready);
+    twist::thread setter([&] { ready.store(true); });
+    first.join();
+    second.join();
+    setter.join();
+  });
+  EXPECT_TRUE(r.ok()) << r.report;
+  EXPECT_TRUE(r.exhausted) << r.summary;
+  EXPECT_LT(r.seconds, 1.0) << r.summary;
+  EXPECT_LE(r.longest_run, 100u) << r.summary;
+}
+
 void lost_update() {
   twist::atomic<int> counter{0};
   auto increment = [&] { counter.store(counter.load() + 1); };
