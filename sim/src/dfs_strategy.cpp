@@ -95,8 +95,10 @@ dfs_strategy::frame dfs_strategy::make_frame(const choice& c) const {
     f.candidates.reserve(c.candidates.size());
     f.unfair.reserve(c.candidates.size());
     for (const candidate& cand : c.candidates) {
-      f.candidates.push_back(cand.pending != nullptr
-                                 ? pending_step{cand.thread, cand.pending->op, cand.pending->address}
+      // The timer has no step: a yield without a location, dependent on everything (INV2).
+      const step* pending = cand.pending;
+      f.candidates.push_back(pending != nullptr
+                                 ? pending_step{cand.thread, pending->op, pending->address}
                                  : pending_step{cand.thread, operation::yield, nullptr});
       f.unfair.push_back(cand.thread != timer_candidate && waits(cand.thread, c));
     }

@@ -76,8 +76,9 @@ std::size_t pct_strategy::choose(const choice& c) {
       c.candidates.back().thread == timer_candidate ? c.count - 1 : c.count;
   if (threads < c.count && below(fault_one_in_) == 0) return c.count - 1;  // the timer
   if (!c.running_can_continue) {
-    const bool yielded = std::any_of(c.candidates.begin(), c.candidates.end(),
-                                     [&](const candidate& x) { return x.thread == c.running_thread; });
+    const bool yielded =
+        std::any_of(c.candidates.begin(), c.candidates.end(),
+                    [&](const candidate& x) { return x.thread == c.running_thread; });
     if (yielded) priority_of(c.running_thread) = next_low_--;
   }
   std::size_t best = 0;

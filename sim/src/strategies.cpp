@@ -5,7 +5,8 @@
 
 namespace spindle::sim::detail {
 
-std::unique_ptr<schedule_strategy> make_strategy(const options& opts, std::uint64_t seed, world& w) {
+std::unique_ptr<schedule_strategy> make_strategy(const options& opts, std::uint64_t seed,
+                                                  world& w) {
   switch (opts.strategy) {
     case sim::strategy::random:
       break;
