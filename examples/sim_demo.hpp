@@ -58,7 +58,7 @@ inline int run_demo(const planted_bug& demo) {
   prove.name = demo.name + ".fixed";
   prove.strategy = sim::strategy::dfs;
   prove.preemption_bound = 2;
-  prove.progress = false;
+  prove.progress = true;  // a line on stderr now and then if the search takes long
   const sim::result fixed = sim::explore(prove, demo.fixed);
   if (!fixed.ok()) {
     std::printf("THE FIX FAILS:\n%s", fixed.report.c_str());
