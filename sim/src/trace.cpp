@@ -58,10 +58,26 @@ std::string format_location(const source_location& where) {
   text += ':';
   text += std::to_string(where.line());
   if (where.function_name() != nullptr && *where.function_name() != '\0') {
-    // The bare function name: cut the return type and parameters gcc and clang print.
+    // The bare function name: cut the parameters and the return type, looking only at template
+    // depth 0 (template arguments may hold spaces and parentheses).
     std::string function = where.function_name();
-    if (const auto paren = function.find('('); paren != std::string::npos) function.resize(paren);
-    if (const auto space = function.rfind(' '); space != std::string::npos) function.erase(0, space + 1);
+    for (std::size_t at; (at = function.find("(anonymous namespace)")) != std::string::npos;) {
+      function.replace(at, 21, "{anonymous}");  // clang's spelling, gcc's length
+    }
+    int depth = 0;
+    std::size_t name_begin = 0;
+    for (std::size_t i = 0; i < function.size(); ++i) {
+      const char c = function[i];
+      if (c == '<') ++depth;
+      if (c == '>' && depth > 0) --depth;
+      if (depth != 0) continue;
+      if (c == ' ') name_begin = i + 1;
+      if (c == '(' && i > name_begin) {
+        function.resize(i);
+        break;
+      }
+    }
+    function.erase(0, name_begin);
     text += " (" + function + ")";
   }
   return text;

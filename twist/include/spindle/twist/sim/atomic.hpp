@@ -253,7 +253,8 @@ class atomic : public sim_backend::atomic_member_types<T> {
     const bool spurious = weak && sim::detail::spurious_cas_failure(where);
     if (!spurious && value_ == expected) {
       value_ = desired;
-      sim::detail::commit(step, {operation::atomic_rmw, success, sim::detail::value_bits(desired),
+      // Like every read-modify-write, the trace shows the value read (== expected).
+      sim::detail::commit(step, {operation::atomic_rmw, success, sim::detail::value_bits(expected),
                                  std::is_pointer_v<T>});
       return true;
     }
