@@ -1,17 +1,19 @@
 #include <spindle/exec/work_stealing_policy.hpp>
 
+#include <utility>
+
 #include <spindle/config.hpp>
 #include <spindle/twist/random.hpp>
 
 namespace spindle::exec {
 
-// One worker's queues. `ring` is shared with thieves (local_queue.hpp); the rest is touched
-// only by the owner worker.
+// One worker's queues. `deque` and `fifo` are shared with thieves (work_stealing_deque.hpp,
+// local_queue.hpp); the rest is touched only by the owner worker.
 struct alignas(64) work_stealing_policy::worker_queues {
-  detail::local_queue ring;
-  task* lifo = nullptr;          // owner only
-  std::uint32_t lifo_polls = 0;  // owner only: LIFO-slot pops in a row
-  std::uint32_t ticks = 0;       // owner only: pops so far (for kGlobalQueueInterval)
+  detail::work_stealing_deque deque;  // any / next spawns pushed out of the LIFO slot
+  detail::local_queue fifo;           // yields, and shares taken from the injection queue
+  task* lifo = nullptr;               // owner only (SLOT1)
+  std::uint32_t ticks = 0;            // owner only: pops so far (for kGlobalQueueInterval)
 };
 
 work_stealing_policy::work_stealing_policy(std::size_t workers)
@@ -28,30 +30,23 @@ bool work_stealing_policy::push(task& t, hint h, std::size_t worker) noexcept {
   }
   worker_queues& self = workers_[worker];
   if (h == hint::any || h == hint::next) {
-    task* previous = self.lifo;
-    self.lifo = &t;
+    task* previous = std::exchange(self.lifo, &t);
     if (previous == nullptr) return false;  // POL1: only this worker looks at its LIFO slot
-    self.ring.push_back(*previous, injection_);
+    self.deque.push(*previous, injection_);
     return true;
   }
-  self.ring.push_back(t, injection_);
+  self.fifo.push_back(t, injection_);
   return true;
 }
 
 task* work_stealing_policy::pop(std::size_t worker) noexcept {
   worker_queues& self = workers_[worker];
   if (++self.ticks % kGlobalQueueInterval == 0) {
-    if (task* t = injection_.pop_front()) return t;
+    if (task* t = take_oldest(self)) return t;  // FAIR1
   }
-  if (self.lifo != nullptr) {
-    if (self.lifo_polls < kMaxLifoPollsInARow) {
-      ++self.lifo_polls;
-      return std::exchange(self.lifo, nullptr);
-    }
-    self.ring.push_back(*std::exchange(self.lifo, nullptr), injection_);  // the LIFO cap
-  }
-  self.lifo_polls = 0;
-  if (task* t = self.ring.pop()) return t;
+  if (self.lifo != nullptr) return std::exchange(self.lifo, nullptr);
+  if (task* t = self.deque.pop()) return t;
+  if (task* t = self.fifo.pop()) return t;
   return take_from_injection(self);
 }
 
@@ -61,7 +56,8 @@ task* work_stealing_policy::steal(std::size_t worker) noexcept {
   for (std::size_t k = 0; k < num_workers_; ++k) {
     const std::size_t victim = (start + k) % num_workers_;
     if (victim == worker) continue;
-    if (task* t = workers_[victim].ring.steal_into(self.ring)) return t;
+    if (task* t = workers_[victim].deque.steal_into(self.deque, injection_)) return t;
+    if (task* t = workers_[victim].fifo.steal_into(self.fifo)) return t;
   }
   return take_from_injection(self);
 }
@@ -69,13 +65,21 @@ task* work_stealing_policy::steal(std::size_t worker) noexcept {
 bool work_stealing_policy::has_work() const noexcept {
   if (!injection_.empty_hint()) return true;
   for (std::size_t i = 0; i < num_workers_; ++i) {
-    if (!workers_[i].ring.empty_hint()) return true;
+    if (!workers_[i].deque.empty_hint() || !workers_[i].fifo.empty_hint()) return true;
   }
   return false;
 }
 
+// FAIR1: the oldest task this worker can see. The owner may steal from its own deque's top:
+// steal() takes no liberty that relies on the caller not being the owner.
+task* work_stealing_policy::take_oldest(worker_queues& self) noexcept {
+  if (task* t = injection_.pop_front()) return t;
+  if (task* t = self.fifo.pop()) return t;
+  return self.deque.steal();
+}
+
 // Takes a fair share of the injection queue (Tokio's rule): one task to run, the rest into
-// the ring.
+// the FIFO ring (which is empty here: pop looked at it first).
 task* work_stealing_policy::take_from_injection(worker_queues& self) noexcept {
   const std::size_t queued = injection_.size_hint();
   if (queued == 0) return nullptr;
@@ -84,7 +88,7 @@ task* work_stealing_policy::take_from_injection(worker_queues& self) noexcept {
   detail::injection_queue::list_type batch;
   if (injection_.pop_front(batch, share) == 0) return nullptr;
   task* first = batch.pop_front();
-  while (task* t = batch.pop_front()) self.ring.push_back(*t, injection_);
+  while (task* t = batch.pop_front()) self.fifo.push_back(*t, injection_);
   return first;
 }
 

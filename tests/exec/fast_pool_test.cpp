@@ -1,4 +1,4 @@
-// The fast pool's scheduling rules (work_stealing_policy.hpp): LIFO slot and its cap, the
+// The fast pool's scheduling rules (work_stealing_policy.hpp): LIFO slot and fairness (FAIR1), the
 // periodic look at the injection queue, overflow and stealing.
 #include <functional>
 #include <vector>
@@ -58,8 +58,9 @@ TEST(FastPool, TwoTasksPingPongingThroughTheLifoSlotCannotStarveTheQueue) {
   });
   pool.wait_idle();
   ASSERT_GE(hops_when_queued_task_ran, 0) << "the queued task never ran";
+  // FAIR1: one look at the oldest work every kGlobalQueueInterval pops.
   EXPECT_LE(hops_when_queued_task_ran,
-            static_cast<int>(2 * exec::work_stealing_policy::kMaxLifoPollsInARow + 2));
+            static_cast<int>(exec::work_stealing_policy::kGlobalQueueInterval + 2));
 }
 
 TEST(FastPool, ABusyWorkerStillTakesFromTheInjectionQueue) {

@@ -1,21 +1,32 @@
-// The fast pool's policy (Go / Tokio style): per worker a bounded ring (local_queue) and a LIFO
-// slot, one global injection queue, random-victim steal-half.
+// The fast pool's policy: per worker a LIFO slot, an owner-LIFO work-stealing deque and a FIFO
+// ring; one global injection queue; random-victim stealing. Fork-join work is walked
+// depth-first by its worker and breadth-first by thieves (TBB's and Cilk's discipline), while
+// outside work and yields keep FIFO order (Go's and Tokio's).
 //
 // Where a task goes (push):
 //   - from outside the pool (any hint): the injection queue;
 //   - from a worker, `any` or `next`: the worker's LIFO slot, so it runs next on this worker
-//     (the usual "spawned task runs soon, cache-hot"); the slot's previous task moves to the
-//     back of the ring, where thieves can take it;
-//   - from a worker, `yield` (or `inline_allowed` not run inline): the back of the ring.
+//     (cache-hot, and no wakeup: POL1); the slot's previous task moves to the bottom of the
+//     deque (work_stealing_deque.hpp), where thieves can take it from the top;
+//   - from a worker, `yield` (or `inline_allowed` not run inline): the back of the FIFO ring
+//     (local_queue.hpp), so it runs after this worker's other ready tasks.
 // Where a worker looks (pop), in order:
-//   1. every kGlobalQueueInterval-th pop, the injection queue first (fairness to outside work);
-//   2. the LIFO slot — at most kMaxLifoPollsInARow times in a row, then its task moves to the
-//      back of the ring, so two tasks handing each other the slot cannot starve the rest;
-//   3. the ring; 4. the injection queue, taking a batch into the ring.
-// A searcher (steal) tries the other workers' rings from a random one on, taking half of the
-// first non-empty one, then the injection queue. A full ring moves half of itself to the
-// injection queue (local_queue.hpp). The LIFO slot is never stolen: it holds a task only while
-// its worker runs the task that put it there.
+//   1. every kGlobalQueueInterval-th pop, the oldest work first: the injection queue, else
+//      the FIFO ring's head, else the deque's top (FAIR1 below);
+//   2. the LIFO slot; 3. the deque's bottom (newest first); 4. the FIFO ring;
+//   5. the injection queue, taking a fair share into the FIFO ring.
+// A searcher (steal) tries the other workers from a random one on: half of the first non-empty
+// deque (one task at a time, oldest first), else half of its FIFO ring; then the injection
+// queue. A full deque or ring moves its older half to the injection queue.
+//
+//   FAIR1  A task that keeps respawning itself (through the slot or the deque's bottom, which
+//          both run newest first) cannot starve anything: every kGlobalQueueInterval-th pop
+//          takes the oldest task of the injection queue, the FIFO ring or the deque, none of
+//          which the respawner is in. (The ring it replaced capped LIFO-slot pops at 3 in a
+//          row; with an owner-LIFO deque behind the slot such a cap would move the task to the
+//          bottom and pop it straight back, so the periodic look is the bound now.)
+//   SLOT1  The LIFO slot is never stolen: it holds a task only while its worker runs the task
+//          that put it there, and that worker pops it next (POL1).
 #pragma once
 
 #include <cstddef>
@@ -24,6 +35,7 @@
 
 #include <spindle/exec/detail/injection_queue.hpp>
 #include <spindle/exec/detail/local_queue.hpp>
+#include <spindle/exec/detail/work_stealing_deque.hpp>
 #include <spindle/exec/scheduling_policy.hpp>
 
 namespace spindle::exec {
@@ -32,8 +44,6 @@ class work_stealing_policy final : public scheduling_policy {
  public:
   // Go's value (a prime, so the check does not fall into step with a periodic workload).
   static constexpr std::uint32_t kGlobalQueueInterval = 61;
-  // Tokio's value: enough for a continuation chain to stay hot, small enough to be fair.
-  static constexpr std::uint32_t kMaxLifoPollsInARow = 3;
 
   explicit work_stealing_policy(std::size_t workers);
   ~work_stealing_policy() override;
@@ -46,6 +56,7 @@ class work_stealing_policy final : public scheduling_policy {
  private:
   struct worker_queues;
 
+  task* take_oldest(worker_queues& self) noexcept;
   task* take_from_injection(worker_queues& self) noexcept;
 
   std::size_t num_workers_;
