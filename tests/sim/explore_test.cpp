@@ -2,6 +2,7 @@
 // and the failing schedule replays from its token.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <exception>
 #include <mutex>
@@ -295,6 +296,28 @@ TEST(ExploreDeathTest, TerminateInASimulatedThreadIsReported) {
         });
       },
       "std::terminate.*simulated thread T1.*SPINDLE_SIM_REPLAY=S1");
+}
+
+}  // namespace
+}  // namespace spindle
+
+namespace spindle {
+namespace {
+
+TEST(ExploreProgress, LongExplorationsPrintAProgressLine) {
+  sim::options opts = quick();
+  opts.max_runs = 100'000'000;
+  opts.time_budget = std::chrono::milliseconds(2600);  // the line starts after ~2 s
+  opts.progress = true;
+  ::testing::internal::CaptureStderr();
+  const sim::result r = sim::explore(opts, [] { two_incrementers(true); });
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_TRUE(r.ok()) << r.report;
+  EXPECT_NE(err.find("spindle sim: random: "), std::string::npos) << err;
+  EXPECT_NE(err.find(" schedules, "), std::string::npos) << err;
+  EXPECT_NE(err.find("/s, "), std::string::npos) << err;
+  // Not a terminal here: separate lines, a few seconds apart, so at most one in 2.6 s.
+  EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
 }
 
 }  // namespace
