@@ -1,0 +1,66 @@
+// A one-shot event: wait() blocks the calling fiber (suspending it) or thread (futex) until
+// fire() has been called; afterwards wait() returns at once, forever.
+//
+//   fiber::sync::event ready;
+//   fiber::go(pool, [&] { ready.wait(); use(payload); });
+//   payload = make();
+//   ready.fire();                        // everything before fire() is visible after wait()
+//
+// Protocol. state_ is one word: FIRED (bit 1) and a lock bit (bit 0) that guards waiters_.
+// The lock bit lives in the same word as FIRED so that fire() can release the lock and
+// publish FIRED in one store — its last access to the event (EV1). (A separate spinlock would
+// need an unlock after FIRED is visible, and a waiter taking the fast path could already have
+// destroyed the event by then.)
+//   1. wait(): load state_ (acquire); FIRED -> return.
+//   2. take the lock bit (CAS, spinning while another holds it) unless FIRED is seen, then
+//      return; push our waiter; release the lock bit (release); park.
+//   3. fire(): take the lock bit (if FIRED is already set, return: firing twice is harmless);
+//      move waiters_ into a local list; store FIRED (release: drops the lock bit too). From
+//      here the event may be gone (EV1). Wake each waiter from the local list, reading the
+//      next link before waking (a woken waiter's node may vanish at once).
+// No lost wakeup: a waiter enqueues only under the lock bit with FIRED clear; fire() takes the
+// same bit before setting FIRED, so it finds every waiter that will ever park.
+// Destroy the event only when no fire() can still be running: e.g. right after wait() returned
+// — fire()'s last access was the store that wait() read (storage-tested).
+#pragma once
+
+#include <cstdint>
+
+#include <spindle/core/intrusive/queue.hpp>
+#include <spindle/fiber/sync/waiter.hpp>
+#include <spindle/twist/atomic.hpp>
+
+namespace spindle::fiber::sync {
+
+class event {
+ public:
+  event() noexcept = default;
+  ~event();
+
+  event(const event&) = delete;
+  event& operator=(const event&) = delete;
+  event(event&&) = delete;
+  event& operator=(event&&) = delete;
+
+  // Blocks the calling fiber or thread until fire() has been called.
+  void wait();
+
+  // Fires the event and wakes every waiter. Any thread or fiber; idempotent.
+  void fire();
+
+  // True once fire() has been called (a snapshot).
+  bool is_fired() const noexcept;
+
+ private:
+  static constexpr std::uint32_t lock_bit = 1;  // bit 0: someone holds waiters_
+  static constexpr std::uint32_t fired = 2;     // bit 1: fire() was called (final)
+
+  // Takes the lock bit; returns false instead if FIRED is set.
+  bool lock_unless_fired() noexcept;
+
+  // FIRED | lock bit. Written by CAS (taking the lock), store (releasing it, or firing).
+  twist::atomic<std::uint32_t> state_{0};
+  core::intrusive::queue<waiter, waiter_tag> waiters_;  // guarded by the lock bit
+};
+
+}  // namespace spindle::fiber::sync

@@ -1,0 +1,95 @@
+// A mutex for fibers and threads: a fiber that has to wait suspends (its worker runs other
+// work), a plain thread parks on a futex. Lockable (std::lock_guard, std::unique_lock).
+//
+//   fiber::sync::mutex mu;
+//   fiber::go(pool, [&] {
+//     std::lock_guard guard(mu);       // suspends this fiber while another holds it
+//     ++counter;
+//   });
+//
+// Fairness: strict FIFO hand-off once anyone waits. unlock() with waiters does not free the
+// mutex: it passes ownership to the oldest waiter, so a newcomer can never overtake a queued
+// waiter (no starvation), at the price of throughput under contention (each hand-off waits for
+// the waiter to be scheduled: a lock convoy). Without waiters, lock() and unlock() are one CAS
+// each and allocate nothing.
+//
+// Protocol. state_ holds LOCKED (bit 0) and HAS_WAITERS (bit 1); waiters_ is a FIFO of
+// fiber::sync::waiter nodes guarded by the spinlock queue_lock_.
+//   MU1  HAS_WAITERS is set iff waiters_ is non-empty; both change only under queue_lock_.
+//   MU2  HAS_WAITERS implies LOCKED: the mutex is never free while someone waits.
+//   1. lock(): CAS state_ 0 -> LOCKED (acquire). Done if it succeeds.
+//   2. slow path: take queue_lock_; loop on state_: not LOCKED -> CAS to set LOCKED (we own
+//      it, leave); LOCKED -> CAS to set HAS_WAITERS, push our waiter, release queue_lock_,
+//      park. When park() returns, the unlocker has handed the mutex to us (LOCKED stayed set).
+//   3. unlock(): CAS state_ LOCKED -> 0 (release). Done if it succeeds (no waiters).
+//   4. slow path: take queue_lock_, pop the oldest waiter; if the queue is now empty store
+//      LOCKED (clears HAS_WAITERS, keeps LOCKED: MU1, MU2); release queue_lock_; wake it.
+// Hand-off publishes: the unlocker's critical section happens-before its wake() (release),
+// which happens-before the waiter's park() returning (acquire), waiter.hpp.
+// No lost wakeup: a waiter sets HAS_WAITERS before it enqueues, under queue_lock_; the unlock
+// fast path's CAS fails while HAS_WAITERS is set, so that unlock takes queue_lock_ and finds
+// the waiter (the waiter's own wakeup is waiter.hpp's WAIT1).
+// Destruction right after the last unlock is safe: the fast path's CAS is its last access;
+// the slow path releases queue_lock_ before wake(), and until wake() the mutex is held (MU2)
+// so nobody may destroy it (the woken owner may destroy it at once: wake() touches only the
+// waiter).
+//
+// Misuse caught: unlock() of a mutex that is not locked (always), destroying a locked mutex
+// (debug). Unlock by a non-owner is not detected.
+#pragma once
+
+#include <cstdint>
+
+#include <spindle/core/intrusive/queue.hpp>
+#include <spindle/core/spinlock.hpp>
+#include <spindle/fiber/sync/waiter.hpp>
+#include <spindle/twist/atomic.hpp>
+
+namespace spindle::fiber::sync {
+
+class mutex {
+ public:
+  mutex() noexcept = default;
+  // The mutex must be unlocked, with no waiters.
+  ~mutex();
+
+  mutex(const mutex&) = delete;
+  mutex& operator=(const mutex&) = delete;
+  mutex(mutex&&) = delete;
+  mutex& operator=(mutex&&) = delete;
+
+  // Blocks the calling fiber or thread until it holds the mutex (FIFO among waiters).
+  void lock() {
+    std::uint32_t expected = 0;
+    // acquire: pairs with the release CAS in unlock() (the previous holder's section).
+    if (!state_.compare_exchange_strong(expected, locked, std::memory_order_acquire,
+                                        std::memory_order_relaxed)) {
+      lock_slow();
+    }
+  }
+
+  // Takes the mutex if it is free (and nobody waits), without blocking.
+  bool try_lock() noexcept {
+    std::uint32_t expected = 0;
+    // acquire: as in lock().
+    return state_.compare_exchange_strong(expected, locked, std::memory_order_acquire,
+                                          std::memory_order_relaxed);
+  }
+
+  // Releases the mutex, handing it to the oldest waiter if there is one. The caller must hold
+  // it; unlocking a mutex that is not locked stops the program.
+  void unlock();
+
+ private:
+  static constexpr std::uint32_t locked = 1;       // bit 0: somebody holds the mutex
+  static constexpr std::uint32_t has_waiters = 2;  // bit 1: waiters_ is non-empty (MU1)
+
+  void lock_slow();
+
+  // LOCKED | HAS_WAITERS. Read and CASed by anyone; HAS_WAITERS changes under queue_lock_ only.
+  twist::atomic<std::uint32_t> state_{0};
+  core::spinlock queue_lock_;
+  core::intrusive::queue<waiter, waiter_tag> waiters_;  // guarded by queue_lock_, oldest first
+};
+
+}  // namespace spindle::fiber::sync

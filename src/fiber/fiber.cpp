@@ -1,0 +1,217 @@
+// Fibers: spawning, the step a worker runs, suspension and the operations built directly on
+// it (yield, switch_to). The protocols are in detail/fiber_block.hpp (the worker side, STEP1)
+// and suspend.hpp (the fiber side).
+#include <spindle/fiber/fiber.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <exception>
+#include <typeinfo>
+
+#include <spindle/config.hpp>
+#include <spindle/coro/detail/control_block.hpp>
+#include <spindle/fiber/no_suspend_scope.hpp>
+#include <spindle/fiber/stack_allocator.hpp>
+#include <spindle/fiber/suspend.hpp>
+#include <spindle/twist/atomic.hpp>
+#include <spindle/twist/thread_local.hpp>
+
+namespace spindle::fiber {
+
+namespace detail {
+
+namespace {
+
+struct current_fiber_slot;
+using current_fiber = twist::thread_local_ptr<fiber_block, current_fiber_slot>;
+
+struct next_id_tag;
+using next_id = twist::static_var<twist::atomic<std::uint64_t>, next_id_tag>;
+
+std::uint64_t new_id() noexcept {
+  // relaxed: only uniqueness matters, which the read-modify-write gives.
+  return next_id::get().fetch_add(1, std::memory_order_relaxed) + 1;
+}
+
+}  // namespace
+
+void check_may_block(const char* operation) noexcept {
+  if (const no_suspend_scope* scope = no_suspend_scope::innermost()) {
+    char text[256];
+    std::snprintf(text, sizeof text,
+                  "fiber: %s inside no_suspend_scope '%s' (suspending or parking while holding "
+                  "a spinlock)",
+                  operation, scope->what());
+    ::spindle::detail::assertion_failed("no_suspend_scope::innermost() == nullptr", text,
+                                        __FILE__, __LINE__);
+  }
+}
+
+fiber_block* fiber_block::current() noexcept { return current_fiber::get(); }
+
+fiber_block& current_or_stop(const char* operation) noexcept {
+  fiber_block* self = current_fiber::get();
+  if (self == nullptr) {
+    char text[160];
+    std::snprintf(text, sizeof text, "fiber: %s called outside a fiber", operation);
+    ::spindle::detail::assertion_failed("fiber::is_fiber()", text, __FILE__, __LINE__);
+  }
+  return *self;
+}
+
+fiber_block& current_to_suspend(const char* operation) noexcept {
+  fiber_block& self = current_or_stop(operation);
+  check_may_block(operation);
+  return self;
+}
+
+fiber_block::fiber_block(exec::executor& ex, const options& opts, context::stack stack,
+                         stack_allocator* stacks, context::stack_view below) noexcept
+    : exec::task(&fiber_block::step),
+      executor_(&ex),
+      coroutine_(below, [this] { entry(); }),
+      id_(new_id()),
+      timers_(opts.timers),
+      on_failure_(opts.on_failure),
+      stack_(std::move(stack)),
+      stacks_(stacks) {
+  const std::size_t n = std::min(opts.name.size(), options::max_name_length);
+  std::copy_n(opts.name.data(), n, name_);
+  name_[n] = '\0';
+  coroutine_.set_name(name_);
+}
+
+void fiber_block::entry() {
+  coroutine_block_ = coro::detail::control_block::current();
+  run_body();
+}
+
+void fiber_block::suspend(after_switch_call call) {
+  SPINDLE_VERIFY(coro::detail::control_block::current() == coroutine_block_,
+                 "fiber: suspended from inside a coroutine nested in the fiber (suspend "
+                 "that coroutine with coro::suspend() instead)");
+  after_switch_ = call;
+  coro::suspend();
+  // Resumed, maybe on another thread: only members of *this from here on.
+}
+
+void fiber_block::schedule(exec::executor& ex, exec::hint h) noexcept {
+  executor_ = &ex;
+  try {
+    ex.submit(*this, h);
+  } catch (const exec::executor_stopped&) {
+    SPINDLE_VERIFY(false,
+                   "fiber: resumed on an executor that has stopped (fibers must finish before "
+                   "their executor stops)");
+  }
+}
+
+void fiber_block::start(fiber_block& f) {
+  try {
+    f.executor_->submit(f);
+  } catch (...) {
+    finish(f);
+    throw;
+  }
+}
+
+void fiber_block::step(exec::task& self_task) {
+  auto& self = static_cast<fiber_block&>(self_task);
+  fiber_block* outer = current_fiber::get();
+  current_fiber::set(&self);
+  std::exception_ptr escaped;
+  try {
+    self.coroutine_.resume();
+  } catch (...) {
+    escaped = std::current_exception();
+  }
+  current_fiber::set(outer);
+  if (self.coroutine_.is_done()) {
+    if (escaped) self.on_failure_(failure{self.id_, self.name_, std::move(escaped)});
+    finish(self);
+    return;
+  }
+  const after_switch_call call = std::exchange(self.after_switch_, after_switch_call{});
+  SPINDLE_ASSERT(call.fn != nullptr, "fiber: suspended without an after_switch call");
+  try {
+    call.fn(call.arg, handle(&self));  // STEP1: `self` may be running elsewhere from here on
+  } catch (...) {
+    SPINDLE_VERIFY(false, "fiber: an after_switch callback threw (the fiber can never resume)");
+  }
+}
+
+void fiber_block::finish(fiber_block& f) noexcept {
+  context::stack stack = std::move(f.stack_);
+  stack_allocator* stacks = f.stacks_;
+  f.~fiber_block();  // the coroutine is done or never started: nothing runs on the stack
+  stacks->deallocate(std::move(stack));
+}
+
+context::stack acquire_stack(const options& opts, stack_allocator*& from) {
+  from = opts.stacks != nullptr ? opts.stacks : &thread_cached_stacks();
+  return from->allocate(opts.stack_size);
+}
+
+block_placement place_block(context::stack_view memory, std::size_t size,
+                            std::size_t alignment) noexcept {
+  // coro's placement: checks the room, aligns, and (ASAN) clears stale redzones of reused stacks.
+  const coro::detail::block_placement where = coro::detail::place_block(memory, size, alignment);
+  return {where.block, where.body_stack};
+}
+
+options inherit(const options& opts) noexcept {
+  options resolved = opts;
+  if (resolved.timers == nullptr) {
+    if (fiber_block* parent = current_fiber::get()) resolved.timers = parent->timers();
+  }
+  return resolved;
+}
+
+}  // namespace detail
+
+void handle::resume(exec::hint h) const noexcept {
+  SPINDLE_ASSERT(block_ != nullptr, "fiber::handle::resume() on an empty handle");
+  block_->schedule(h);
+}
+
+void handle::resume_on(exec::executor& ex, exec::hint h) const noexcept {
+  SPINDLE_ASSERT(block_ != nullptr, "fiber::handle::resume_on() on an empty handle");
+  block_->schedule(ex, h);
+}
+
+void terminate_on_failure(const failure& f) noexcept {
+  const char* what = "an exception not derived from std::exception";
+  try {
+    std::rethrow_exception(f.error);
+  } catch (const std::exception& e) {
+    what = e.what();
+  } catch (...) {
+  }
+  std::fprintf(stderr, "spindle: fiber '%.*s' (id %llu) threw: %s\n",
+               static_cast<int>(f.name.size()), f.name.data(),
+               static_cast<unsigned long long>(f.id), what);
+  std::fflush(stderr);
+  std::terminate();
+}
+
+bool is_fiber() noexcept { return detail::fiber_block::current() != nullptr; }
+
+void yield() {
+  detail::current_to_suspend("fiber::yield()")
+      .suspend({[](void*, handle h) { h.resume(exec::hint::yield); }, nullptr});
+}
+
+void switch_to(exec::executor& ex) {
+  exec::executor* target = &ex;
+  detail::suspend([target](handle h) { h.resume_on(*target); });
+}
+
+namespace this_fiber {
+
+std::uint64_t id() { return detail::current_or_stop("this_fiber::id()").id(); }
+
+std::string_view name() { return detail::current_or_stop("this_fiber::name()").name(); }
+
+}  // namespace this_fiber
+
+}  // namespace spindle::fiber

@@ -1,0 +1,73 @@
+// fiber::sync::mutex: the protocol (steps 1-4, MU1, MU2) is in mutex.hpp.
+#include <spindle/fiber/sync/mutex.hpp>
+
+#include <spindle/config.hpp>
+#include <spindle/fiber/no_suspend_scope.hpp>
+
+namespace spindle::fiber::sync {
+
+namespace {
+constexpr const char* queue_lock_name = "fiber::sync::mutex queue lock";
+}
+
+mutex::~mutex() {
+  // relaxed: destruction happens-after the last unlock by the owner's own synchronization.
+  SPINDLE_ASSERT(state_.load(std::memory_order_relaxed) == 0,
+                 "fiber::sync::mutex destroyed while locked");
+}
+
+void mutex::lock_slow() {
+  waiter self;
+  bool enqueued = false;
+  queue_lock_.lock();
+  {
+    no_suspend_scope no_suspend(queue_lock_name);
+    // relaxed: a first guess for the CASes below, which decide.
+    std::uint32_t state = state_.load(std::memory_order_relaxed);
+    while (true) {
+      if ((state & locked) == 0) {
+        // Free (so nobody waits, MU2): take it. acquire: pairs with the release in unlock().
+        if (state_.compare_exchange_weak(state, state | locked, std::memory_order_acquire,
+                                         std::memory_order_relaxed)) {
+          break;
+        }
+      } else if (state_.compare_exchange_weak(state, state | has_waiters,
+                                              std::memory_order_relaxed,
+                                              std::memory_order_relaxed)) {
+        // relaxed: ownership comes through the waiter (wake's release, park's acquire).
+        waiters_.push_back(self);
+        enqueued = true;
+        break;
+      }
+    }
+  }
+  queue_lock_.unlock();
+  if (enqueued) self.park();  // returns owning the mutex: the unlocker handed it over (step 4)
+}
+
+void mutex::unlock() {
+  // relaxed: the holder reads what its own lock (or a hand-off it acquired) wrote.
+  std::uint32_t state = state_.load(std::memory_order_relaxed);
+  SPINDLE_VERIFY((state & locked) != 0, "fiber::sync::mutex::unlock() of a mutex that is not locked");
+  if ((state & has_waiters) == 0) {
+    std::uint32_t expected = locked;
+    // release: pairs with the acquire CAS in lock() / try_lock() / lock_slow().
+    if (state_.compare_exchange_strong(expected, 0, std::memory_order_release,
+                                       std::memory_order_relaxed)) {
+      return;  // last access to *this
+    }
+  }
+  waiter* next = nullptr;
+  queue_lock_.lock();
+  {
+    no_suspend_scope no_suspend(queue_lock_name);
+    next = waiters_.pop_front();
+    SPINDLE_ASSERT(next != nullptr, "fiber::sync::mutex: HAS_WAITERS without waiters (MU1)");
+    // relaxed: under queue_lock_; the hand-off is published by next->wake() (release).
+    if (waiters_.empty()) state_.store(locked, std::memory_order_relaxed);
+  }
+  queue_lock_.unlock();  // the mutex stays held (MU2): nobody may destroy it yet
+  next->wake();  // hand-off: `next` owns the mutex now; *this may be destroyed by it at once
+}
+
+}  // namespace spindle::fiber::sync

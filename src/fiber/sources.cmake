@@ -1,0 +1,9 @@
+# spindle::fiber — fibers on executors, their timer service and synchronization.
+target_sources(spindle PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/fiber.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/stack_allocator.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/timer_service.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/waiter.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/mutex.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/event.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/wait_group.cpp)
