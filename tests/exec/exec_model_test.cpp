@@ -144,3 +144,54 @@ TEST(StrandModel, SerializesWithoutALock) {
 }
 
 }  // namespace
+
+// The fast pool's work-stealing deque alone (detail/work_stealing_deque.hpp; capacity 4 here,
+// so the fifth push overflows): the owner pushes and pops at the bottom while one thief steals
+// single tasks and another steals half into its own deque. Every task is taken exactly once
+// (DQ1), and its payload, a twist::shared cell written before push, is read by whoever takes
+// it without a data race (DQ2).
+TEST(WorkStealingDequeModel, OwnerAndThievesTakeEveryTaskOnce) {
+  struct item : exec::task {
+    item() : task(&item::invoke) {}
+    static void invoke(exec::task& self) {
+      auto& me = static_cast<item&>(self);
+      SPINDLE_VERIFY(me.payload.read() == 1, "a task was taken before its push");
+      me.taken.fetch_add(1, std::memory_order_relaxed);
+    }
+    twist::shared<int> payload{0};
+    twist::atomic<int> taken{0};
+  };
+  for (const sim::options& opts : explorations()) {
+    sim::model_check(opts, [] {
+      constexpr std::size_t kItems = 5;
+      std::array<item, kItems> items;
+      exec::detail::work_stealing_deque deque;
+      exec::detail::injection_queue overflow;
+      twist::thread single([&] {
+        for (int i = 0; i < 2; ++i) {
+          if (exec::task* t = deque.steal()) t->run();
+        }
+      });
+      twist::thread half([&] {
+        exec::detail::work_stealing_deque mine;
+        if (exec::task* t = deque.steal_into(mine, overflow)) t->run();
+        while (exec::task* t = mine.pop()) t->run();
+      });
+      for (std::size_t i = 0; i < kItems; ++i) {
+        items[i].payload.write(1);
+        deque.push(items[i], overflow);
+        if (i % 2 == 1) {
+          if (exec::task* t = deque.pop()) t->run();
+        }
+      }
+      while (exec::task* t = deque.pop()) t->run();
+      single.join();
+      half.join();
+      while (exec::task* t = overflow.pop_front()) t->run();
+      for (const item& it : items) {
+        SPINDLE_VERIFY(it.taken.load(std::memory_order_relaxed) == 1,
+                       "a task was lost or taken twice");
+      }
+    });
+  }
+}
