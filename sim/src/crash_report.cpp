@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <exception>
 #include <string>
+#include <vector>
 
 #include "token.hpp"
 #include "world.hpp"
@@ -15,6 +16,8 @@ namespace {
 
 constexpr int kFatalSignals[] = {SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL};
 constexpr std::size_t kTailSteps = 20;
+// The report formats strings (a few KiB of stack); 64 KiB leaves a wide margin.
+constexpr std::size_t kAlternateStackSize = 64 * 1024;
 
 struct active_exploration {
   const options* opts = nullptr;
@@ -23,6 +26,8 @@ struct active_exploration {
   std::terminate_handler previous_terminate = nullptr;
   struct sigaction previous[sizeof kFatalSignals / sizeof kFatalSignals[0]];
   bool reporting = false;
+  std::vector<char> alternate;  // the signal stack we installed, if the thread had none
+  bool installed_alternate = false;
 };
 
 active_exploration* active = nullptr;  // the exploration of the OS thread that crashes
@@ -52,8 +57,13 @@ void on_terminate() {
   std::abort();
 }
 
-void on_signal(int signal) {
-  report(signal == SIGABRT ? "abort() (a failed assert()?)" : "a fatal signal");
+void on_signal(int signal, siginfo_t* info, void*) {
+  const bool overflow = (signal == SIGSEGV || signal == SIGBUS) && info != nullptr &&
+                        active != nullptr && in_simulation() &&
+                        active->w->in_current_guard(info->si_addr);
+  report(signal == SIGABRT ? "abort() (a failed assert()?)"
+         : overflow        ? "stack overflow (raise options::stack_size)"
+                           : "a fatal signal");
   // Die the way the program would have: default action, signal raised again on return.
   std::signal(signal, SIG_DFL);
   std::raise(signal);
@@ -66,10 +76,20 @@ crash_report_scope::crash_report_scope(const options& opts, world& w) {
   state->opts = &opts;
   state->w = &w;
   state->previous_terminate = std::set_terminate(&on_terminate);
+  // The handler needs a stack of its own: the simulated stack may be the one that overflowed.
+  stack_t current{};
+  sigaltstack(nullptr, &current);
+  if ((current.ss_flags & SS_DISABLE) != 0) {
+    state->alternate.resize(kAlternateStackSize);
+    stack_t ours{};
+    ours.ss_sp = state->alternate.data();
+    ours.ss_size = state->alternate.size();
+    if (sigaltstack(&ours, nullptr) == 0) state->installed_alternate = true;
+  }
   struct sigaction action {};
-  action.sa_handler = &on_signal;
+  action.sa_sigaction = &on_signal;
   sigemptyset(&action.sa_mask);
-  action.sa_flags = SA_ONSTACK;  // a simulated stack may be the one that overflowed
+  action.sa_flags = SA_ONSTACK | SA_SIGINFO;
   for (std::size_t i = 0; i < sizeof kFatalSignals / sizeof kFatalSignals[0]; ++i) {
     sigaction(kFatalSignals[i], &action, &state->previous[i]);
   }
@@ -82,6 +102,11 @@ crash_report_scope::~crash_report_scope() {
   std::set_terminate(state->previous_terminate);
   for (std::size_t i = 0; i < sizeof kFatalSignals / sizeof kFatalSignals[0]; ++i) {
     sigaction(kFatalSignals[i], &state->previous[i], nullptr);
+  }
+  if (state->installed_alternate) {
+    stack_t off{};
+    off.ss_flags = SS_DISABLE;
+    sigaltstack(&off, nullptr);
   }
   delete state;
 }

@@ -352,6 +352,13 @@ bool world::fault(choice_kind kind) {
 bool world::allocation_fails() {
   return config_.faults.allocation_failure && fault(choice_kind::allocation_failure);
 }
+bool world::in_current_guard(const void* address) const noexcept {
+  if (current_ == nullptr || current_->stack.is_empty()) return false;
+  const auto* byte = static_cast<const std::byte*>(address);
+  const std::byte* guard = current_->stack.guard_lowest();
+  return byte >= guard && byte < guard + context::stack::guard_size();
+}
+
 // ---- failures ---------------------------------------------------------------------------------
 
 std::string world::describe_block(const thread& t) const {

@@ -113,6 +113,8 @@ class world {
   // From here on, the current thread runs simulator code (until it returns to the program).
   void enter_trap() noexcept { in_trap_ = true; }
   std::uint64_t step_count() const noexcept { return steps_; }
+  // True if `address` lies in the guard page below the running simulated thread's stack.
+  bool in_current_guard(const void* address) const noexcept;
   const run_config& config() const noexcept { return config_; }
   // Makes the next allocation-failure decision (memory checker).
   bool allocation_fails();

@@ -322,3 +322,28 @@ TEST(ExploreProgress, LongExplorationsPrintAProgressLine) {
 
 }  // namespace
 }  // namespace spindle
+
+namespace spindle {
+namespace {
+
+int deep(int n) {
+  volatile char frame[1024];
+  frame[0] = static_cast<char>(n);
+  return n == 0 ? frame[0] : deep(n - 1) + frame[0];
+}
+
+TEST(ExploreDeathTest, StackOverflowInASimulatedThreadIsNamed) {
+  EXPECT_DEATH(
+      {
+        sim::options opts = quick();
+        opts.stack_size = 64 * 1024;
+        sim::explore(opts, [] {
+          twist::atomic<int> x{0};
+          x.store(deep(1 << 20));
+        });
+      },
+      "stack overflow.*simulated thread T0.*SPINDLE_SIM_REPLAY=S1");
+}
+
+}  // namespace
+}  // namespace spindle
