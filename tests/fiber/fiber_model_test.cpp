@@ -28,7 +28,7 @@ namespace {
 
 std::array<sim::options, 2> explorations() {
   sim::options random;
-  random.max_runs = 400;
+  random.max_runs = 3000;
   random.time_budget = std::chrono::milliseconds(300);
   random.progress = false;
   random.stress_iterations = 200;
