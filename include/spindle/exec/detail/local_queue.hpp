@@ -1,5 +1,6 @@
-// A worker's bounded run queue in the fast pool: the owner pushes at the tail and pops at the
-// head; other workers steal half of it at once.
+// A worker's bounded FIFO ring in the fast pool (yielded tasks, shares of the injection queue;
+// spawned tasks go to the owner-LIFO work_stealing_deque.hpp): the owner pushes at the tail and
+// pops at the head; other workers steal half of it at once.
 //
 // Algorithm: the local run queue of Tokio's multi-threaded scheduler (C. Lerche et al.,
 // tokio/src/runtime/scheduler/multi_thread/queue.rs), itself after Go's runq (D. Vyukov,
