@@ -299,22 +299,25 @@ TEST(Fiber, TimerServiceIsInheritedByFibersSpawnedFromAFiber) {
 }
 
 TEST(Fiber, StopEndsPendingSleepsEarly) {
-  exec::fast_pool pool(two_workers());
-  fiber::sync::wait_group group;
+  // The manual executor makes it deterministic: drain() runs the fiber up to its sleep (its
+  // entry is in the heap when drain returns); stop() resumes it from the timer thread, which
+  // only submits to `manual` while this thread is blocked in stop()'s join.
+  exec::manual_executor manual;
+  bool woke = false;
   {
     fiber::timer_service timers;
     fiber::options opts;
     opts.timers = &timers;
-    group.add(1);
-    std::atomic<bool> started{false};
-    fiber::go(pool, [&] {
-      started = true;
+    fiber::go(manual, [&] {
       fiber::sleep_for(1h);
-      group.done();
+      woke = true;
     }, opts);
-    while (!started.load()) std::this_thread::yield();
+    manual.drain();
+    EXPECT_FALSE(woke);
   }  // ~timer_service: stop()
-  group.wait();
+  EXPECT_EQ(manual.size(), 1u);
+  manual.drain();
+  EXPECT_TRUE(woke);
 }
 
 TEST(Fiber, ManyFibersOnTheFastPool) {
