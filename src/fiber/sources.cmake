@@ -11,3 +11,5 @@ target_sources(spindle PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/semaphore.cpp
   ${CMAKE_CURRENT_LIST_DIR}/condition_variable.cpp)
 include(${CMAKE_CURRENT_LIST_DIR}/chan/sources.cmake)
+# The fiber pool lists its own sources (one level below: src/CMakeLists.txt globs one level).
+include(${CMAKE_CURRENT_LIST_DIR}/pool/sources.cmake)

@@ -1,0 +1,82 @@
+// The counter a batch of fiber_pool jobs decrements as each finishes; wait() blocks until it is
+// zero. From a pool job, wait() suspends the job's fiber and the worker goes on with other work
+// on other fibers; the fiber continues (on any worker) once the counter reaches zero. From a
+// plain thread it parks on a futex; from a fiber::go fiber it suspends that fiber. (Naughty
+// Dog's "WaitForCounter": C. Gyrling, "Parallelizing the Naughty Dog Engine Using Fibers",
+// GDC 2015; here only "until zero".)
+//
+//   fiber::pool::job_counter children;
+//   pool.run_jobs(sub_jobs, children);      // children += sub_jobs.size()
+//   children.wait();                        // every sub-job happened-before this returns
+//
+// Only the pool changes the count: run_jobs()/submit() add, each job's end subtracts. So a
+// counter can be waited on, reused once it is zero, and destroyed as soon as wait() returns.
+//
+// Protocol: wait_group's (fiber/sync/wait_group.hpp), with the pool's wait node. state_ is
+// one 64-bit word: the count (high 32 bits), HAS_WAITERS (bit 1) and a lock bit (bit 0)
+// guarding waiters_.
+//   1. wait(): load (acquire); count 0 -> return.
+//   2. take the lock bit and set HAS_WAITERS in one CAS, only while count > 0 (count 0 ->
+//      return); push our wait node; drop the lock bit (release); park the node.
+//   3. done() (a job ended): if HAS_WAITERS is clear or count > 1: CAS count - 1 (release).
+//   4. else (count 1, waiters): take the lock bit, move waiters_ to a local list, then CAS the
+//      word to 0 — count 0, no lock, no HAS_WAITERS — (acq_rel). If an add() raised the count
+//      meanwhile, put the list back and CAS count - 1 dropping the lock bit instead. After the
+//      CAS to zero (CNT1: the last access to *this), wake the local list.
+// No lost wakeup: a waiter enqueues only under the lock with count > 0 and HAS_WAITERS set in
+// the same CAS, so the done() that reaches zero sees HAS_WAITERS and takes the lock (step 4)
+// and finds it. A waiter may destroy the counter once it sees zero (CNT1): the done() that
+// wrote zero touches only the local list afterwards, and each node's wake() is its last touch
+// of that node (detail/wait_node.hpp, NODE2). Happens-before: every done() is a release RMW on
+// state_; the release sequence carries them all to the acquire that reads zero.
+#pragma once
+
+#include <cstdint>
+
+#include <spindle/core/intrusive/queue.hpp>
+#include <spindle/fiber/pool/detail/wait_node.hpp>
+#include <spindle/twist/atomic.hpp>
+
+namespace spindle::fiber::pool {
+
+class fiber_pool;
+
+class job_counter {
+ public:
+  job_counter() noexcept = default;
+  // The count must be zero (nothing submitted with it still outstanding): checked.
+  ~job_counter();
+
+  job_counter(const job_counter&) = delete;
+  job_counter& operator=(const job_counter&) = delete;
+  job_counter(job_counter&&) = delete;
+  job_counter& operator=(job_counter&&) = delete;
+
+  // Blocks the calling pool job (its fiber), fiber or thread until the count is zero.
+  void wait();
+
+  // The outstanding jobs now (a snapshot; acquire, so reading 0 sees their effects).
+  std::uint32_t value() const noexcept;
+
+ private:
+  friend class fiber_pool;
+
+  static constexpr std::uint64_t lock_bit = 1;     // bit 0: someone holds waiters_
+  static constexpr std::uint64_t has_waiters = 2;  // bit 1: waiters_ may be non-empty
+  static constexpr std::uint64_t one = std::uint64_t{1} << 32;
+
+  static std::uint32_t count_of(std::uint64_t state) noexcept {
+    return static_cast<std::uint32_t>(state >> 32);
+  }
+
+  // `n` more jobs will end with done() (the pool calls it before queueing them).
+  void add(std::uint32_t n) noexcept;
+  // One job ended; wakes the waiters if that was the last.
+  void done() noexcept;
+  void done_and_wake() noexcept;
+
+  twist::atomic<std::uint64_t> state_{0};  // count << 32 | HAS_WAITERS | lock bit
+  core::intrusive::queue<detail::wait_node, detail::wait_node_tag> waiters_;  // lock bit
+};
+
+}  // namespace spindle::fiber::pool
