@@ -1,0 +1,303 @@
+// A Go-style channel for fibers and threads: a FIFO of values between any number of senders
+// and receivers, buffered (capacity N: send blocks while N values wait) or unbuffered
+// (capacity 0: a send completes only when a receiver takes the value — a rendezvous).
+// A fiber that blocks suspends (its worker runs other work); a plain thread parks on a futex.
+//
+//   fiber::chan::channel<int> jobs(16);               // buffered, the ring allocated here, once
+//   fiber::go(pool, [&] {
+//     for (int i = 0; i < 100; ++i) jobs.send(i);     // blocks while 16 values wait
+//     jobs.close();
+//   });
+//   while (std::optional<int> job = jobs.recv()) {    // empty once closed and drained
+//     run(*job);
+//   }
+//
+// Errors are results, never undefined behaviour:
+//   - send() on a closed channel returns send_status::closed and leaves the value untouched
+//     (a send blocked when close() comes returns `closed` too: its value was not delivered);
+//   - recv() on a closed channel returns the buffered values, then an empty optional, forever;
+//   - close() twice: the second returns false and does nothing.
+// Destroying a channel while some fiber or thread is blocked on it (or a select naming it is
+// still running) is misuse: always caught when a party is queued (the program stops with
+// "fiber::chan::channel destroyed while fibers or threads wait on it").
+//
+// Memory: the managed constructor allocates the ring once (capacity slots of T); the
+// unmanaged one uses caller storage. send / recv / select allocate nothing: a blocked party's
+// waiter lives on its own stack (detail/wait_queue.hpp). T's move constructor must not throw
+// (values move under the channel's spinlock). Everything a sender did before send() happens-
+// before the receiver's recv() returning that value.
+//
+// The protocol (CHAN1-CHAN4, steps 1-4) is in detail/channel_base.hpp; select in select.hpp.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <new>
+#include <optional>
+#include <span>
+#include <type_traits>
+#include <utility>
+
+#include <spindle/config.hpp>
+#include <spindle/fiber/chan/detail/channel_base.hpp>
+#include <spindle/fiber/no_suspend_scope.hpp>
+
+namespace spindle::fiber::chan {
+
+enum class send_status : std::uint8_t {
+  sent,    // the value was delivered (buffered, or taken by a receiver)
+  full,    // try_send only: nobody could take it now; the value is untouched
+  closed,  // the channel is closed; the value is untouched
+};
+
+enum class recv_status : std::uint8_t {
+  received,  // a value came out
+  empty,     // try_recv only: no value now, and the channel is open
+  closed,    // the channel is closed and drained
+};
+
+// What try_recv() returns: value is engaged exactly when status is `received`.
+template <class T>
+struct recv_result {
+  recv_status status;
+  std::optional<T> value;
+};
+
+// Raw storage for one buffered value: the unmanaged constructor's element type.
+template <class T>
+struct storage_slot {
+  alignas(T) unsigned char bytes[sizeof(T)];
+};
+
+template <class T, class F>
+class recv_case;
+template <class T, class F>
+class send_case;
+
+template <class T>
+class channel : private detail::channel_base {
+  static_assert(std::is_nothrow_move_constructible_v<T>,
+                "fiber::chan::channel<T>: T must be nothrow move constructible (values move "
+                "under a spinlock)");
+  static_assert(std::is_nothrow_destructible_v<T>, "fiber::chan::channel<T>: T must be nothrow destructible");
+
+ public:
+  // An unbuffered channel: every send waits for a receiver.
+  channel() noexcept : channel_base(0) {}
+
+  // A channel buffering up to `capacity` values (0: unbuffered); the ring is allocated here.
+  explicit channel(std::size_t capacity)
+      : channel_base(capacity),
+        owned_(capacity == 0 ? nullptr : new storage_slot<T>[capacity]),
+        slots_(owned_.get()) {}
+
+  // A buffered channel on caller storage (capacity = storage.size()), which must outlive it.
+  explicit channel(std::span<storage_slot<T>> storage) noexcept
+      : channel_base(storage.size()), slots_(storage.data()) {}
+
+  // Destroys the values still buffered. Nobody may be blocked on the channel (checked).
+  ~channel() {
+    // Destruction happens-after every operation (the caller's own synchronization); the lock
+    // costs nothing here and keeps the rule "the ring only under lock_" without exceptions.
+    lock();
+    while (guarded_.count > 0) pop_buffered();
+    unlock();
+  }
+
+  // Sends `value`, blocking while the ring is full (capacity 0: until a receiver takes it).
+  // Returns `sent`, or `closed` (the value is then untouched: it was not moved from).
+  send_status send(T&& value) { return send_impl(value); }
+  send_status send(const T& value)
+    requires std::is_copy_constructible_v<T>
+  {
+    T copy(value);
+    return send_impl(copy);
+  }
+
+  // Sends `value` if that needs no waiting: `sent`, `full` or `closed` (untouched unless sent).
+  send_status try_send(T&& value) noexcept { return try_send_impl(value); }
+  send_status try_send(const T& value)
+    requires std::is_copy_constructible_v<T>
+  {
+    T copy(value);
+    return try_send_impl(copy);
+  }
+
+  // The oldest value, blocking until there is one; an empty optional once the channel is
+  // closed and its buffered values are drained.
+  std::optional<T> recv();
+
+  // The oldest value if there is one now (`received`), else `empty` or `closed`.
+  recv_result<T> try_recv() noexcept;
+
+  using channel_base::capacity;
+  using channel_base::close;
+  using channel_base::is_closed;
+
+ private:
+  template <class U, class F>
+  friend class recv_case;
+  template <class U, class F>
+  friend class send_case;
+
+  static constexpr const char* lock_name = "fiber::chan::channel lock";
+
+  detail::channel_base& base() noexcept { return *this; }
+
+  send_status send_impl(T& value);
+  send_status try_send_impl(T& value) noexcept;
+
+  // Under lock_ (CHAN1): step 1 without blocking. `sent`, `full` or `closed`; sets *to_wake
+  // to a claimed receiver to wake once the lock is released.
+  send_status try_send_locked(T& value, detail::parker*& to_wake) noexcept;
+  // Under lock_: step 2 without blocking. `received` (out engaged), `empty` or `closed`.
+  recv_status try_recv_locked(std::optional<T>& out, detail::parker*& to_wake) noexcept;
+
+  // Under lock_ (select.hpp step 4): queues a select case's node.
+  void enqueue_receiver_locked(detail::case_node& node) noexcept { guarded_.receivers.push_back(node); }
+  void enqueue_sender_locked(detail::case_node& node) noexcept { guarded_.senders.push_back(node); }
+
+  T* slot(std::size_t index) noexcept { return std::launder(reinterpret_cast<T*>(slots_[index].bytes)); }
+  void push_buffered(T&& value) noexcept;
+  T pop_buffered() noexcept;
+
+  std::unique_ptr<storage_slot<T>[]> owned_;  // the managed ring, or null
+  storage_slot<T>* slots_ = nullptr;          // the ring: `capacity_` slots; guarded by lock_
+};
+
+// ---- implementation ----------------------------------------------------------------------
+
+template <class T>
+void channel<T>::push_buffered(T&& value) noexcept {
+  SPINDLE_ASSERT(guarded_.count < capacity_, "fiber::chan: push into a full ring");
+  std::size_t tail = guarded_.head + guarded_.count;
+  if (tail >= capacity_) tail -= capacity_;
+  ::new (static_cast<void*>(slots_[tail].bytes)) T(std::move(value));
+  ++guarded_.count;
+}
+
+template <class T>
+T channel<T>::pop_buffered() noexcept {
+  SPINDLE_ASSERT(guarded_.count > 0, "fiber::chan: pop from an empty ring");
+  T* oldest = slot(guarded_.head);
+  T value(std::move(*oldest));
+  oldest->~T();
+  if (++guarded_.head == capacity_) guarded_.head = 0;
+  --guarded_.count;
+  return value;
+}
+
+template <class T>
+send_status channel<T>::try_send_locked(T& value, detail::parker*& to_wake) noexcept {
+  if (guarded_.closed) return send_status::closed;
+  if (detail::case_node* receiver = guarded_.receivers.pop_claimed()) {
+    // CHAN2: a receiver was queued, so the ring is empty; hand the value over directly.
+    static_cast<std::optional<T>*>(receiver->slot)->emplace(std::move(value));
+    to_wake = receiver->owner;
+    return send_status::sent;
+  }
+  if (guarded_.count < capacity_) {
+    push_buffered(std::move(value));
+    return send_status::sent;
+  }
+  return send_status::full;
+}
+
+template <class T>
+recv_status channel<T>::try_recv_locked(std::optional<T>& out, detail::parker*& to_wake) noexcept {
+  if (detail::case_node* sender = guarded_.senders.pop_claimed()) {
+    T& offered = *static_cast<T*>(sender->slot);
+    if (capacity_ == 0) {
+      out.emplace(std::move(offered));
+    } else {
+      // CHAN3: a sender was queued, so the ring is full: the oldest value leaves, the
+      // sender's takes the freed place at the back (FIFO across ring and queue).
+      out.emplace(pop_buffered());
+      push_buffered(std::move(offered));
+    }
+    to_wake = sender->owner;
+    return recv_status::received;
+  }
+  if (guarded_.count > 0) {
+    out.emplace(pop_buffered());
+    return recv_status::received;
+  }
+  return guarded_.closed ? recv_status::closed : recv_status::empty;
+}
+
+template <class T>
+send_status channel<T>::send_impl(T& value) {
+  detail::parker self;
+  detail::case_node node;
+  detail::parker* to_wake = nullptr;
+  send_status status;
+  lock();
+  {
+    no_suspend_scope no_suspend(lock_name);
+    status = try_send_locked(value, to_wake);
+    if (status == send_status::full) {
+      node.owner = &self;
+      node.slot = &value;
+      guarded_.senders.push_back(node);
+    }
+  }
+  unlock();  // CHAN4: our last access to *this
+  if (to_wake != nullptr) to_wake->wake();
+  if (status != send_status::full) return status;
+  self.park();  // a receiver took the value, or close() marked the node closed (step 3)
+  return node.closed ? send_status::closed : send_status::sent;
+}
+
+template <class T>
+send_status channel<T>::try_send_impl(T& value) noexcept {
+  detail::parker* to_wake = nullptr;
+  send_status status;
+  lock();
+  {
+    no_suspend_scope no_suspend(lock_name);
+    status = try_send_locked(value, to_wake);
+  }
+  unlock();
+  if (to_wake != nullptr) to_wake->wake();
+  return status;
+}
+
+template <class T>
+std::optional<T> channel<T>::recv() {
+  std::optional<T> result;
+  detail::parker self;
+  detail::case_node node;
+  detail::parker* to_wake = nullptr;
+  recv_status status;
+  lock();
+  {
+    no_suspend_scope no_suspend(lock_name);
+    status = try_recv_locked(result, to_wake);
+    if (status == recv_status::empty) {
+      node.owner = &self;
+      node.slot = &result;
+      guarded_.receivers.push_back(node);
+    }
+  }
+  unlock();  // CHAN4
+  if (to_wake != nullptr) to_wake->wake();
+  if (status == recv_status::empty) self.park();  // a sender filled `result`, or close() came
+  return result;
+}
+
+template <class T>
+recv_result<T> channel<T>::try_recv() noexcept {
+  recv_result<T> result{recv_status::empty, std::nullopt};
+  detail::parker* to_wake = nullptr;
+  lock();
+  {
+    no_suspend_scope no_suspend(lock_name);
+    result.status = try_recv_locked(result.value, to_wake);
+  }
+  unlock();
+  if (to_wake != nullptr) to_wake->wake();
+  return result;
+}
+
+}  // namespace spindle::fiber::chan

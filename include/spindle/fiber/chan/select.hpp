@@ -1,0 +1,248 @@
+// select: wait on several channel operations at once and complete exactly one of them, like
+// Go's select statement. Works from fibers (they suspend) and from plain threads (they park).
+//
+//   fiber::chan::channel<int> numbers(8);
+//   fiber::chan::channel<std::string> names;
+//   fiber::chan::channel<int> results(1);
+//   std::size_t which = fiber::chan::select(
+//       fiber::chan::recv(numbers, [](std::optional<int> n) { /* n empty: numbers closed */ }),
+//       fiber::chan::recv(names, [](std::optional<std::string> s) { ... }),
+//       fiber::chan::send(results, 42, [](fiber::chan::send_status s) { /* sent or closed */ }),
+//       fiber::chan::default_case([] { /* nothing was ready */ }));
+//   // `which` is the position of the case that completed (0..3), its handler has run.
+//
+// Semantics (Go's, with errors as results):
+//   - A case is ready when its operation would not block: a recv whose channel has a value or
+//     a waiting sender, or is closed (the handler then gets an empty optional); a send whose
+//     channel has a waiting receiver or room, or is closed (the handler gets `closed`).
+//   - If several are ready, one is chosen uniformly at random (twist::random: the simulator
+//     controls and replays it). If none is, the default case runs if there is one; otherwise
+//     select blocks until one case completes — exactly one.
+//   - The handler of the completed case runs after select has let go of every channel, so it
+//     may use the same channels (or select again). Send handlers may take a send_status or
+//     nothing; send and default_case may omit the handler. A send case that does not complete
+//     drops its value (the case object owns it).
+//   - The same channel may appear in several cases; a channel may close during the select.
+// Memory: nothing allocates — the cases, their waiter nodes and the shared parker live on the
+// caller's stack. At most 2^32 - 2 cases.
+//
+// Protocol (Go's runtime/select.go selectgo(), restated for intrusive stack waiters):
+//   1. Pick a random poll order (Fisher-Yates over the cases) and a lock order (the cases
+//      sorted by channel address). Lock every distinct channel in lock order.
+//      SEL1 (no deadlock): every party that holds two channel locks at once is a select, and
+//      takes them in one global order (addresses); duplicates are locked once. A plain send,
+//      recv or close holds one lock, and nobody waits for anything while holding a lock.
+//   2. In poll order, try each case as the non-blocking operation (channel.hpp step 1/2
+//      under the lock). The first that completes wins: unlock all, wake the counterpart it
+//      claimed (if any), run the handler. Taking the first ready case of a uniformly random
+//      permutation chooses uniformly among the ready cases.
+//   3. None ready and a default case: unlock all, run the default handler.
+//   4. Otherwise link one node per case into its channel's queue, all owned by one parker
+//      (parker.hpp) on our stack; unlock all; park(). No wakeup is lost: every node is
+//      linked before any lock is released (WAIT1 of waiter.hpp covers the rest).
+//   5. A completer on one of the channels claims the parker (CLAIM1: one CAS, so exactly one
+//      case completes), finishes that case, unlocks, wakes us. Completers on the other
+//      channels that find our other nodes fail the claim and drop them, under their lock.
+//   6. Woken: for each case but the winner, lock its channel, unlink its node if still
+//      queued, unlock. Then run the winner's handler and return its index.
+//   SEL2 (no dangling waiter): every access to our nodes or our parker by another party
+//   happens under the lock of a channel holding one of our nodes (or is the winner's final
+//   wake(), WAIT2 of waiter.hpp). Step 6 takes each such lock after the claim, so when select
+//   returns nobody still holds a pointer into its frame. The winner's node needs no step 6:
+//   the winner unlinked it and nobody else can reach it.
+// A lock-free channel could replace step 1's locks and wait_queue (wait_queue.hpp says how);
+// steps 4-6 depend only on the claim.
+#pragma once
+
+#include <array>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <type_traits>
+#include <utility>
+
+#include <spindle/fiber/chan/channel.hpp>
+#include <spindle/fiber/chan/detail/channel_base.hpp>
+#include <spindle/fiber/chan/detail/parker.hpp>
+#include <spindle/fiber/chan/detail/wait_queue.hpp>
+
+namespace spindle::fiber::chan {
+
+namespace detail {
+
+// One case of a select, type-erased so that the protocol runs out of line (select.cpp).
+class select_case {
+ public:
+  select_case(const select_case&) = delete;
+  select_case& operator=(const select_case&) = delete;
+
+  // Under the channel's lock (all of them, step 2): completes the operation if it would not
+  // block; sets to_wake to the counterpart it claimed, to wake after unlocking.
+  virtual bool try_complete(parker*& to_wake) noexcept = 0;
+  // Under the channel's lock (step 4): links `node` (owner, slot, index set) into its queue.
+  virtual void enqueue(parker& owner) noexcept = 0;
+  // After every lock is released: runs the handler.
+  virtual void finish() = 0;
+
+  channel_base* target = nullptr;   // the case's channel; null: the default case
+  case_node node;                   // this case's waiter (step 4)
+  std::uint32_t index = 0;          // position in the select's argument list
+
+ protected:
+  explicit select_case(channel_base* ch) noexcept : target(ch) {}
+  ~select_case() = default;
+};
+
+// Steps 1-6. `poll` and `lock_order` both list the channel cases (scratch arrays on the
+// caller's stack, reordered here); `fallback` is the default case or null.
+std::size_t run_select(std::span<select_case*> poll, std::span<select_case*> lock_order,
+                       select_case* fallback);
+
+struct no_handler {
+  void operator()() const noexcept {}
+};
+
+}  // namespace detail
+
+template <class T, class F>
+class recv_case final : public detail::select_case {
+  static_assert(std::is_invocable_v<F&, std::optional<T>&&>,
+                "a recv case's handler is called with std::optional<T> (empty: closed)");
+
+ public:
+  recv_case(channel<T>& ch, F handler) : select_case(&ch.base()), ch_(ch), handler_(std::move(handler)) {}
+
+  bool try_complete(detail::parker*& to_wake) noexcept override {
+    result_.reset();
+    return ch_.try_recv_locked(result_, to_wake) != recv_status::empty;
+  }
+  void enqueue(detail::parker& owner) noexcept override {
+    result_.reset();
+    node.owner = &owner;
+    node.slot = &result_;
+    node.index = index;
+    ch_.enqueue_receiver_locked(node);
+  }
+  void finish() override { std::invoke(handler_, std::move(result_)); }
+
+ private:
+  channel<T>& ch_;
+  F handler_;
+  std::optional<T> result_;  // filled by a sender (or stays empty: closed)
+};
+
+template <class T, class F>
+class send_case final : public detail::select_case {
+  static_assert(std::is_invocable_v<F&, send_status> || std::is_invocable_v<F&>,
+                "a send case's handler takes a fiber::chan::send_status, or nothing");
+
+ public:
+  send_case(channel<T>& ch, T value, F handler)
+      : select_case(&ch.base()), ch_(ch), value_(std::move(value)), handler_(std::move(handler)) {}
+
+  bool try_complete(detail::parker*& to_wake) noexcept override {
+    const send_status status = ch_.try_send_locked(value_, to_wake);
+    node.closed = status == send_status::closed;
+    return status != send_status::full;
+  }
+  void enqueue(detail::parker& owner) noexcept override {
+    node.owner = &owner;
+    node.slot = &value_;
+    node.index = index;
+    ch_.enqueue_sender_locked(node);
+  }
+  void finish() override {
+    const send_status status = node.closed ? send_status::closed : send_status::sent;
+    if constexpr (std::is_invocable_v<F&, send_status>) {
+      std::invoke(handler_, status);
+    } else {
+      std::invoke(handler_);
+    }
+  }
+
+ private:
+  channel<T>& ch_;
+  T value_;  // moved out by the receiver if the case completes
+  F handler_;
+};
+
+template <class F>
+class default_select_case final : public detail::select_case {
+  static_assert(std::is_invocable_v<F&>, "a default case's handler takes nothing");
+
+ public:
+  explicit default_select_case(F handler) : select_case(nullptr), handler_(std::move(handler)) {}
+
+  bool try_complete(detail::parker*&) noexcept override { return false; }
+  void enqueue(detail::parker&) noexcept override {}
+  void finish() override { std::invoke(handler_); }
+
+ private:
+  F handler_;
+};
+
+// A case receiving from `ch`; `handler(std::optional<T>)` runs if it completes.
+template <class T, class F>
+recv_case<T, std::decay_t<F>> recv(channel<T>& ch, F&& handler) {
+  return recv_case<T, std::decay_t<F>>(ch, std::forward<F>(handler));
+}
+
+// A case sending `value` on `ch`; `handler(send_status)` or `handler()` runs if it completes.
+template <class T, class F>
+send_case<T, std::decay_t<F>> send(channel<T>& ch, std::type_identity_t<T> value, F&& handler) {
+  return send_case<T, std::decay_t<F>>(ch, std::move(value), std::forward<F>(handler));
+}
+template <class T>
+send_case<T, detail::no_handler> send(channel<T>& ch, std::type_identity_t<T> value) {
+  return send_case<T, detail::no_handler>(ch, std::move(value), detail::no_handler{});
+}
+
+// The case that runs when no other case is ready (at most one per select).
+template <class F>
+default_select_case<std::decay_t<F>> default_case(F&& handler) {
+  return default_select_case<std::decay_t<F>>(std::forward<F>(handler));
+}
+inline default_select_case<detail::no_handler> default_case() {
+  return default_select_case<detail::no_handler>(detail::no_handler{});
+}
+
+namespace detail {
+template <class Case>
+inline constexpr bool is_default_case = false;
+template <class F>
+inline constexpr bool is_default_case<default_select_case<F>> = true;
+}  // namespace detail
+
+// Completes exactly one of `cases` (made by chan::recv, chan::send, chan::default_case),
+// blocking until one is ready unless there is a default case, runs its handler and returns its
+// position in the argument list.
+template <class... Cases>
+std::size_t select(Cases&&... cases) {
+  static_assert(sizeof...(Cases) > 0, "fiber::chan::select needs at least one case");
+  static_assert((std::derived_from<std::remove_cvref_t<Cases>, detail::select_case> && ...),
+                "fiber::chan::select takes chan::recv(...), chan::send(...) and chan::default_case(...)");
+  constexpr std::size_t defaults = (std::size_t{detail::is_default_case<std::remove_cvref_t<Cases>>} + ...);
+  static_assert(defaults <= 1, "fiber::chan::select takes at most one default case");
+  constexpr std::size_t channel_cases = sizeof...(Cases) - defaults;
+
+  std::array<detail::select_case*, channel_cases> poll{};
+  detail::select_case* fallback = nullptr;
+  std::uint32_t index = 0;
+  std::size_t next = 0;
+  auto collect = [&](detail::select_case& c) {
+    c.index = index++;
+    if (c.target == nullptr) {
+      fallback = &c;
+    } else {
+      poll[next++] = &c;
+    }
+  };
+  (collect(cases), ...);
+  std::array<detail::select_case*, channel_cases> lock_order = poll;
+  return detail::run_select(poll, lock_order, fallback);
+}
+
+}  // namespace spindle::fiber::chan

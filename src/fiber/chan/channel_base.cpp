@@ -1,0 +1,67 @@
+// fiber::chan::detail::channel_base: close() and the destruction check; the protocol (CHAN1-4,
+// steps 1-4) is in channel_base.hpp.
+#include <spindle/fiber/chan/detail/channel_base.hpp>
+
+#include <spindle/config.hpp>
+#include <spindle/core/intrusive/queue.hpp>
+#include <spindle/fiber/no_suspend_scope.hpp>
+
+namespace spindle::fiber::chan::detail {
+
+namespace {
+constexpr const char* lock_name = "fiber::chan::channel lock";
+}
+
+channel_base::~channel_base() {
+  // Destruction happens-after every operation that returned (the caller's synchronization);
+  // a queued node means somebody is still blocked here (or a select naming us still runs).
+  SPINDLE_VERIFY(guarded_.senders.empty() && guarded_.receivers.empty(),
+                 "fiber::chan::channel destroyed while fibers or threads wait on it");
+}
+
+bool channel_base::close() noexcept {
+  // Parkers to wake once the lock is released; a parker is claimed at most once (CLAIM1), so
+  // it is pushed at most once. Its waiter hook is free: a parker sits in no other queue.
+  core::intrusive::queue<sync::waiter, sync::waiter_tag> woken;
+  bool closed_now = false;
+  lock_.lock();
+  {
+    no_suspend_scope no_suspend(lock_name);
+    if (!guarded_.closed) {
+      guarded_.closed = true;
+      closed_now = true;
+      for (wait_queue* queue : {&guarded_.senders, &guarded_.receivers}) {
+        while (case_node* node = queue->pop_claimed()) {
+          node->closed = true;  // read by the owner after park() (wake's release)
+          woken.push_back(*node->owner);
+        }
+      }
+    }
+  }
+  lock_.unlock();  // CHAN4: our last access to *this
+  // Pop before wake: a woken owner may return and free its parker at once.
+  while (sync::waiter* parked = woken.pop_front()) parked->wake();
+  return closed_now;
+}
+
+bool channel_base::is_closed() const noexcept {
+  lock_.lock();
+  const bool closed = guarded_.closed;
+  lock_.unlock();
+  return closed;
+}
+
+void channel_base::unlink(case_node& node) noexcept {
+  lock_.lock();
+  {
+    no_suspend_scope no_suspend(lock_name);
+    // The node is in one of our queues unless a completer dropped it (wait_queue::pop_claimed)
+    // or claimed it; either way it did so under this lock, which we now hold (SEL2).
+    if (node.linked()) {
+      (guarded_.senders.holds(node) ? guarded_.senders : guarded_.receivers).unlink(node);
+    }
+  }
+  lock_.unlock();
+}
+
+}  // namespace spindle::fiber::chan::detail
