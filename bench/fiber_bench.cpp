@@ -1,0 +1,414 @@
+// Fiber benchmarks (issue: fibers), spindle's side; the peers are Go (bench/peers/go, run by
+// scripts/bench fiber in the same invocation), Boost.Fiber (fiber_bench_boost.cpp) and
+// std::mutex on OS threads (here). Every pool has kWorkers workers (the machine's 2 cores).
+//   skynet      1M leaf fibers, fan-out 10; every node is a fiber (1,111,111 in all) that
+//               spawns its children with fiber::go and sums their results. Result passing:
+//               each parent owns a wait_group and an array its children write their results
+//               into (plain memory: done() releases, wait() acquires).
+//   pingpong    two fibers handing a token back and forth through fiber::sync::event pairs
+//               (a fresh pair per round trip: events are one-shot). NOT the channel benchmark.
+//   mutex       N fibers on the pool (N = 4, 16, 64), each lock/increment/unlock in a loop;
+//               peer: std::mutex with N OS threads. Throughput, ops/s.
+//   parked      RSS growth per fiber with N fibers parked on one event (default stack size).
+//   allocs      operator new calls per operation in steady state (allocation_counter.cpp):
+//               spawn (warm stack cache), yield, mutex (uncontended), event wait/fire; the
+//               contended rows count allocations in the mutex and ping-pong runs.
+// Wall time (UseRealTime): the work runs on the pool's threads, not the benchmark's.
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+
+#include <spindle/context/stack.hpp>
+#include <spindle/exec/fast_pool.hpp>
+#include <spindle/exec/manual_executor.hpp>
+#include <spindle/fiber/fiber.hpp>
+#include <spindle/fiber/stack_allocator.hpp>
+#include <spindle/fiber/sync/event.hpp>
+#include <spindle/fiber/sync/mutex.hpp>
+#include <spindle/fiber/sync/wait_group.hpp>
+
+#include "allocation_counter.hpp"
+#include "fiber_bench_common.hpp"
+
+namespace exec = spindle::exec;
+namespace fiber = spindle::fiber;
+using spindle::bench::allocations;
+using namespace spindle::bench::fiber_bench;
+
+namespace {
+
+exec::fast_pool& shared_pool() {
+  static exec::fast_pool pool([] {
+    exec::pool_options options;
+    options.name = "bench-fiber";
+    options.workers = kWorkers;
+    return options;
+  }());
+  return pool;
+}
+
+// Allocations per operation over the measured loop, as a benchmark counter.
+void count_allocations(benchmark::State& state, std::size_t before, double operations) {
+  state.counters["allocs/op"] =
+      static_cast<double>(allocations() - before) / operations;
+}
+
+// ---- skynet ---------------------------------------------------------------------------------
+
+std::int64_t skynet(exec::executor& ex, std::int64_t number, std::int64_t size,
+                    fiber::stack_allocator* stacks);
+
+struct skynet_child {
+  exec::executor* ex;
+  std::int64_t* result;
+  fiber::sync::wait_group* group;
+  std::int64_t number;
+  std::int64_t size;
+  fiber::stack_allocator* stacks = nullptr;  // null: the default per-thread caches
+  void operator()() const {
+    *result = skynet(*ex, number, size, stacks);
+    group->done();  // after the write: the parent reads the result once wait() returns
+  }
+};
+
+std::int64_t skynet(exec::executor& ex, std::int64_t number, std::int64_t size,
+                    fiber::stack_allocator* stacks) {
+  if (size == 1) return number;
+  fiber::options opts;
+  opts.stacks = stacks;
+  std::int64_t results[kSkynetFanOut];
+  fiber::sync::wait_group group;
+  group.add(kSkynetFanOut);
+  const std::int64_t child_size = size / kSkynetFanOut;
+  for (std::int64_t i = 0; i < kSkynetFanOut; ++i) {
+    fiber::go(ex,
+              skynet_child{&ex, &results[i], &group, number + i * child_size, child_size, stacks},
+              opts);
+  }
+  group.wait();
+  std::int64_t sum = 0;
+  for (std::int64_t r : results) sum += r;
+  return sum;
+}
+
+void bm_skynet_spindle_wait_group(benchmark::State& state) {
+  exec::fast_pool& pool = shared_pool();
+  for (auto _ : state) {
+    std::int64_t sum = 0;
+    fiber::sync::wait_group root;
+    root.add(1);
+    fiber::go(pool, skynet_child{&pool, &sum, &root, 0, kSkynetLeaves});
+    root.wait();  // the benchmark thread parks on the futex
+    if (sum != kSkynetSum) state.SkipWithError("wrong sum");
+  }
+  state.counters["workers"] = static_cast<double>(pool.worker_count());
+}
+
+// The same with every stack from one process-wide free list (a mutex and a vector, no limit):
+// what skynet costs when stacks never go back to the kernel. The default per-thread caches
+// keep at most 16 stacks each, and skynet's stacks drift from the worker that spawned them to
+// the one that ran their last step, so one worker maps stacks while the other unmaps them.
+class shared_stack_list final : public fiber::stack_allocator {
+ public:
+  shared_stack_list() { idle_.reserve(kSharedStackReserve); }
+  spindle::context::stack allocate(std::size_t size) override {
+    if (spindle::context::stack::rounded_size(size) == spindle::context::stack::default_size) {
+      std::lock_guard guard(mutex_);
+      if (!idle_.empty()) {
+        spindle::context::stack s = std::move(idle_.back());
+        idle_.pop_back();
+        return s;
+      }
+    }
+    return spindle::context::stack(size);
+  }
+  void deallocate(spindle::context::stack idle) noexcept override {
+    if (idle.size() != spindle::context::stack::default_size) return;  // unmaps here
+    std::lock_guard guard(mutex_);
+    if (idle_.size() < idle_.capacity()) idle_.push_back(std::move(idle));  // no allocation
+  }
+
+ private:
+  static constexpr std::size_t kSharedStackReserve = 4096;  // far above skynet's live fibers
+  std::mutex mutex_;
+  std::vector<spindle::context::stack> idle_;  // guarded by mutex_
+};
+
+void bm_skynet_spindle_shared_stacks(benchmark::State& state) {
+  exec::fast_pool& pool = shared_pool();
+  static shared_stack_list stacks;  // outlives every fiber (stacks go back at exit)
+  for (auto _ : state) {
+    std::int64_t sum = 0;
+    fiber::sync::wait_group root;
+    root.add(1);
+    fiber::options opts;
+    opts.stacks = &stacks;  // options are not inherited: skynet_child passes it on
+    fiber::go(pool, skynet_child{&pool, &sum, &root, 0, kSkynetLeaves, &stacks}, opts);
+    root.wait();
+    if (sum != kSkynetSum) state.SkipWithError("wrong sum");
+  }
+}
+
+// ---- ping-pong through events (not channels) ------------------------------------------------
+
+struct round_trip {
+  fiber::sync::event ping;
+  fiber::sync::event pong;
+};
+
+void bm_pingpong_spindle_event(benchmark::State& state) {
+  exec::fast_pool& pool = shared_pool();
+  std::size_t allocs = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::unique_ptr<round_trip[]> rounds(new round_trip[kPingPongTrips]);
+    fiber::sync::wait_group finished;
+    finished.add(2);
+    state.ResumeTiming();
+    const std::size_t before = allocations();
+    fiber::go(pool, [&rounds, &finished] {
+      for (std::int64_t i = 0; i < kPingPongTrips; ++i) {
+        rounds[i].ping.fire();
+        rounds[i].pong.wait();
+      }
+      finished.done();
+    });
+    fiber::go(pool, [&rounds, &finished] {
+      for (std::int64_t i = 0; i < kPingPongTrips; ++i) {
+        rounds[i].ping.wait();
+        rounds[i].pong.fire();
+      }
+      finished.done();
+    });
+    finished.wait();
+    allocs += allocations() - before;
+    state.PauseTiming();
+    rounds.reset();
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(state.iterations() * kPingPongTrips);
+  // Two spawns per iteration are in this count; a round trip itself should allocate nothing.
+  state.counters["allocs/op"] = static_cast<double>(allocs) /
+                                static_cast<double>(state.iterations() * kPingPongTrips);
+}
+
+// ---- mutex under contention ----------------------------------------------------------------
+
+void bm_mutex_spindle_fibers(benchmark::State& state) {
+  exec::fast_pool& pool = shared_pool();
+  const auto fibers = static_cast<std::int64_t>(state.range(0));
+  const std::int64_t per_fiber = kMutexOps / fibers;
+  fiber::sync::mutex mutex;
+  std::int64_t counter = 0;  // guarded by mutex
+  std::size_t allocs = 0;
+  for (auto _ : state) {
+    counter = 0;
+    fiber::sync::wait_group finished;
+    finished.add(static_cast<std::uint32_t>(fibers));
+    const std::size_t before = allocations();
+    for (std::int64_t f = 0; f < fibers; ++f) {
+      fiber::go(pool, [&mutex, &counter, &finished, per_fiber] {
+        for (std::int64_t i = 0; i < per_fiber; ++i) {
+          mutex.lock();
+          ++counter;
+          mutex.unlock();
+        }
+        finished.done();
+      });
+    }
+    finished.wait();
+    allocs += allocations() - before;
+    if (counter != per_fiber * fibers) state.SkipWithError("lost increments");
+  }
+  state.SetItemsProcessed(state.iterations() * per_fiber * fibers);
+  state.counters["allocs/op"] = static_cast<double>(allocs) /
+                                static_cast<double>(state.iterations() * per_fiber * fibers);
+}
+
+void bm_mutex_std_threads(benchmark::State& state) {
+  const auto threads = static_cast<std::int64_t>(state.range(0));
+  const std::int64_t per_thread = kMutexOps / threads;
+  std::mutex mutex;
+  std::int64_t counter = 0;  // guarded by mutex
+  for (auto _ : state) {
+    counter = 0;
+    std::vector<std::thread> workers;
+    for (std::int64_t t = 0; t < threads; ++t) {
+      workers.emplace_back([&mutex, &counter, per_thread] {
+        for (std::int64_t i = 0; i < per_thread; ++i) {
+          std::lock_guard guard(mutex);
+          ++counter;
+        }
+      });
+    }
+    for (auto& w : workers) w.join();
+    if (counter != per_thread * threads) state.SkipWithError("lost increments");
+  }
+  state.SetItemsProcessed(state.iterations() * per_thread * threads);
+}
+
+// ---- memory per parked fiber ---------------------------------------------------------------
+
+void bm_parked_spindle_fibers(benchmark::State& state) {
+  exec::fast_pool& pool = shared_pool();
+  const auto wanted = static_cast<std::int64_t>(state.range(0));
+  double bytes_per_fiber = 0;
+  std::int64_t parked = 0;
+  for (auto _ : state) {
+    fiber::sync::event release;
+    fiber::sync::wait_group started;
+    fiber::sync::wait_group finished;
+    const std::int64_t before = resident_bytes();
+    parked = 0;
+    try {
+      for (; parked < wanted; ++parked) {
+        started.add(1);
+        finished.add(1);
+        try {
+          fiber::go(pool, [&release, &started, &finished] {
+            started.done();
+            release.wait();
+            finished.done();
+          });
+        } catch (...) {
+          started.done();
+          finished.done();
+          throw;
+        }
+      }
+    } catch (const std::bad_alloc&) {
+      // Out of stacks: the kernel's map count limit (vm.max_map_count), most likely; reported.
+    }
+    started.wait();
+    const std::int64_t after = resident_bytes();
+    bytes_per_fiber = parked > 0 ? static_cast<double>(after - before) / static_cast<double>(parked)
+                                 : 0;
+    release.fire();
+    finished.wait();
+    // wait() returns before the last fibers have left their stacks: let the pool go idle.
+    pool.wait_idle();
+  }
+  state.counters["fibers_parked"] = static_cast<double>(parked);
+  state.counters["rss_bytes/fiber"] = bytes_per_fiber;
+  if (parked < wanted) {
+    state.SetLabel("stack allocation failed after " + std::to_string(parked) + " fibers");
+  }
+}
+
+// ---- allocations per operation in steady state ---------------------------------------------
+
+// Spawn + run to completion on a manual executor pumped by this thread, so every stack comes
+// from and goes back to this thread's cache (warm after the first spawn).
+void bm_spawn_spindle_warm_cache(benchmark::State& state) {
+  exec::manual_executor manual;
+  std::int64_t ran = 0;
+  fiber::go(manual, [&ran] { ++ran; });  // warm-up: the cache holds a stack from here on
+  manual.drain();
+  const std::size_t before = allocations();
+  for (auto _ : state) {
+    fiber::go(manual, [&ran] { ++ran; });
+    manual.drain();
+  }
+  count_allocations(state, before, static_cast<double>(state.iterations()));
+  state.SetItemsProcessed(state.iterations());
+  benchmark::DoNotOptimize(ran);
+}
+
+// One fiber yielding on a manual executor: a yield is a suspend, a resubmit and a resume.
+void bm_yield_spindle(benchmark::State& state) {
+  exec::manual_executor manual;
+  std::size_t before = 0;
+  std::int64_t yields = 0;
+  bool stop = false;
+  fiber::go(manual, [&] {
+    while (!stop) {
+      fiber::yield();
+      ++yields;
+    }
+  });
+  manual.run_next();  // the fiber's first step: it is in its first yield
+  before = allocations();
+  for (auto _ : state) manual.run_next();
+  count_allocations(state, before, static_cast<double>(state.iterations()));
+  stop = true;
+  manual.drain();
+  state.SetItemsProcessed(state.iterations());
+  benchmark::DoNotOptimize(yields);
+}
+
+// Runs `body(state)` inside a fiber on `manual`, pumped by this thread until it is empty.
+template <class Body>
+void in_fiber(exec::manual_executor& manual, benchmark::State& state, Body body) {
+  fiber::go(manual, [&state, &body] { body(state); });
+  manual.drain();
+}
+
+void bm_mutex_uncontended_spindle(benchmark::State& state) {
+  exec::manual_executor manual;
+  in_fiber(manual, state, [](benchmark::State& s) {
+    fiber::sync::mutex mutex;
+    const std::size_t before = allocations();
+    for (auto _ : s) {
+      mutex.lock();
+      mutex.unlock();
+    }
+    count_allocations(s, before, static_cast<double>(s.iterations()));
+    s.SetItemsProcessed(s.iterations());
+  });
+}
+
+// An event fired by another fiber while this one is parked on it: wait (park), fire (wake),
+// resume. Both fibers on a manual executor, so the count covers exactly this.
+void bm_event_wait_fire_spindle(benchmark::State& state) {
+  exec::manual_executor manual;
+  struct slot {
+    fiber::sync::event* event = nullptr;
+  } shared;
+  bool stop = false;
+  std::int64_t fired = 0;
+  fiber::go(manual, [&] {  // the firer: fires whatever event the waiter published
+    while (!stop) {
+      if (shared.event != nullptr) {
+        std::exchange(shared.event, nullptr)->fire();
+        ++fired;
+      }
+      fiber::yield();
+    }
+  });
+  std::size_t before = 0;
+  in_fiber(manual, state, [&](benchmark::State& s) {
+    before = allocations();
+    for (auto _ : s) {
+      fiber::sync::event e;
+      shared.event = &e;
+      e.wait();  // parks; the manual executor runs the firer, which wakes us
+    }
+    count_allocations(s, before, static_cast<double>(s.iterations()));
+    s.SetItemsProcessed(s.iterations());
+    stop = true;
+  });
+  benchmark::DoNotOptimize(fired);
+}
+
+}  // namespace
+
+BENCHMARK(bm_parked_spindle_fibers)->Arg(kParkedFibers)->Arg(kParkedFibersWithinMapLimit)
+    ->Iterations(1)->UseRealTime();
+BENCHMARK(bm_skynet_spindle_wait_group)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(bm_skynet_spindle_shared_stacks)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(bm_pingpong_spindle_event)->UseRealTime();
+BENCHMARK(bm_mutex_spindle_fibers)->Arg(4)->Arg(16)->Arg(64)->UseRealTime();
+BENCHMARK(bm_mutex_std_threads)->Arg(4)->Arg(16)->Arg(64)->UseRealTime();
+BENCHMARK(bm_spawn_spindle_warm_cache);
+BENCHMARK(bm_yield_spindle);
+BENCHMARK(bm_mutex_uncontended_spindle);
+BENCHMARK(bm_event_wait_fire_spindle);

@@ -1,0 +1,44 @@
+// What the fiber benchmarks (fiber_bench*.cpp) and their Go peer (peers/go/main.go) share:
+// the sizes of the workloads (keep the two in step) and an RSS probe.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+
+#include <unistd.h>
+
+namespace spindle::bench::fiber_bench {
+
+// The pools, Boost.Fiber's scheduler and Go's GOMAXPROCS all get this many threads: the
+// measuring machine's 2 cores.
+inline constexpr std::size_t kWorkers = 2;
+
+inline constexpr std::int64_t kSkynetLeaves = 1'000'000;
+inline constexpr std::int64_t kSkynetFanOut = 10;
+inline constexpr std::int64_t kSkynetSum = kSkynetLeaves * (kSkynetLeaves - 1) / 2;
+
+inline constexpr std::int64_t kPingPongTrips = 100'000;  // Go: 1,000,000 (per-trip figures)
+inline constexpr std::int64_t kMutexOps = 2'000'000;     // per run, split among the contenders
+
+// The figure, and one below what Linux's default vm.max_map_count (65530) allows:
+// every guarded stack is two mappings (the guard page and the usable pages).
+inline constexpr std::int64_t kParkedFibers = 100'000;
+inline constexpr std::int64_t kParkedFibersWithinMapLimit = 25'000;
+
+// Stops the Boost.Fiber peer's scheduler threads (fiber_bench_boost.cpp), if they were
+// started. Call before main() returns.
+void stop_boost_fiber_peer();
+
+// Resident set size of this process in bytes (Linux /proc/self/statm), or 0.
+inline std::int64_t resident_bytes() {
+  std::FILE* statm = std::fopen("/proc/self/statm", "r");
+  if (statm == nullptr) return 0;
+  long long total = 0;
+  long long resident = 0;
+  const int read = std::fscanf(statm, "%lld %lld", &total, &resident);
+  std::fclose(statm);
+  return read == 2 ? resident * ::sysconf(_SC_PAGESIZE) : 0;
+}
+
+}  // namespace spindle::bench::fiber_bench

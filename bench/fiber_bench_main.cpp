@@ -1,0 +1,186 @@
+// main() of fiber_bench: Google Benchmark's console output, then one summary with the figures
+// the fibers issue asks for and the ratios against the peers. The Go peer runs as a separate
+// program in the same invocation of scripts/bench fiber, which passes its figures in the file
+// named by SPINDLE_FIBER_PEER_RESULTS ("name value" lines); without it the Go columns are
+// missing. With --benchmark_repetitions=N the summary uses the medians. Times are wall-clock.
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+
+#include "fiber_bench_common.hpp"
+
+using namespace spindle::bench::fiber_bench;
+
+namespace {
+
+// Targets of the fibers issue.
+constexpr double skynet_ratio_target = 0.5;     // spindle / Go
+constexpr double pingpong_ratio_target = 0.25;  // spindle / Go, unbuffered channels
+
+struct measurement {
+  double real_time = 0;  // in the benchmark's unit
+  std::map<std::string, double> counters;
+};
+
+class summarizing_reporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const Run& run : runs) {
+      if (run.error_occurred) continue;
+      const bool median = run.run_type == Run::RT_Aggregate && run.aggregate_name == "median";
+      if (run.run_type == Run::RT_Aggregate && !median) continue;
+      const std::string name = run.benchmark_name();
+      const std::string key = median ? name.substr(0, name.rfind("_median")) : name;
+      if (!median && medians_.count(key) != 0) continue;
+      measurement m;
+      m.real_time = run.GetAdjustedRealTime();
+      for (const auto& [counter, value] : run.counters) m.counters[counter] = value.value;
+      results_[key] = m;
+      if (median) medians_[key] = true;
+    }
+  }
+
+  void print_summary(const std::map<std::string, double>& go) const {
+    std::printf("\n== summary (wall time; %s; %zu workers / threads / GOMAXPROCS)\n",
+                medians_.empty() ? "single runs" : "medians of the repetitions", kWorkers);
+    if (go.empty()) std::printf("(no Go figures: run through scripts/bench fiber)\n");
+    const double spindle_skynet = time_of("bm_skynet_spindle_wait_group/real_time");
+    const double boost_skynet = time_of("bm_skynet_boost_fiber/real_time");
+    const double go_skynet = peer(go, "go_skynet_ms");
+    std::printf("skynet (1M leaf fibers, fan-out 10):\n");
+    row_ms("spindle fibers, wait_group + array", spindle_skynet);
+    const double shared_skynet = time_of("bm_skynet_spindle_shared_stacks/real_time");
+    row_ms("spindle, one shared stack free list", shared_skynet);
+    row_ms("Go goroutines + channels", go_skynet);
+    row_ms("Boost.Fiber work_stealing", boost_skynet);
+    if (spindle_skynet > 0 && go_skynet > 0) {
+      std::printf("  ratio spindle / Go: %.2f (target <= %.2f: %s)\n", spindle_skynet / go_skynet,
+                  skynet_ratio_target,
+                  spindle_skynet / go_skynet <= skynet_ratio_target ? "met" : "NOT met");
+    }
+    if (shared_skynet > 0 && go_skynet > 0) {
+      std::printf("  ratio spindle shared stacks / Go: %.2f (not the default allocator)\n",
+                  shared_skynet / go_skynet);
+    }
+    if (spindle_skynet > 0 && boost_skynet > 0) {
+      std::printf("  ratio spindle / Boost.Fiber: %.2f\n", spindle_skynet / boost_skynet);
+    }
+    std::printf("  channel-based spindle variant: owed (fiber::chan not landed)\n");
+
+    const double spindle_pp = ns_per_item("bm_pingpong_spindle_event/real_time");
+    const double go_pp = peer(go, "go_pingpong_ns");
+    std::printf("ping-pong, ns per round trip:\n");
+    row_ns("spindle fibers, event pair per trip", spindle_pp);
+    row_ns("Go goroutines, unbuffered chan", go_pp);
+    if (spindle_pp > 0 && go_pp > 0) {
+      std::printf("  ratio spindle events / Go channels: %.2f (NOT the channel benchmark; "
+                  "channel target <= %.2f owed)\n", spindle_pp / go_pp, pingpong_ratio_target);
+    }
+
+    std::printf("mutex under contention, M lock/increment/unlock per second:\n");
+    std::printf("  %-10s %14s %14s %8s %14s\n", "contenders", "fiber::mutex", "std::mutex",
+                "ratio", "Go sync.Mutex");
+    for (int n : {4, 16, 64}) {
+      const std::string arg = "/" + std::to_string(n) + "/real_time";
+      const double f = ops_per_second("bm_mutex_spindle_fibers" + arg) / 1e6;
+      const double s = ops_per_second("bm_mutex_std_threads" + arg) / 1e6;
+      const double g = peer(go, "go_mutex_" + std::to_string(n) + "_mops");
+      std::printf("  %-10d %14.2f %14.2f %8.2f %14.2f\n", n, f, s, s > 0 ? f / s : -1.0, g);
+    }
+
+    std::printf("memory per parked fiber (RSS growth / fibers, %zu KiB stacks):\n",
+                static_cast<std::size_t>(64));
+    for (std::int64_t n : {kParkedFibers, kParkedFibersWithinMapLimit}) {
+      const std::string key = "bm_parked_spindle_fibers/" + std::to_string(n) +
+                              "/iterations:1/real_time";
+      const double parked = counter(key, "fibers_parked");
+      std::printf("  spindle, %6lld wanted: %8.0f parked, %8.0f bytes/fiber%s\n",
+                  static_cast<long long>(n), parked, counter(key, "rss_bytes/fiber"),
+                  parked >= 0 && parked < static_cast<double>(n) ? "  (stack allocation failed)"
+                                                                : "");
+    }
+    std::printf("  Go, %6lld goroutines:            %8.0f bytes/goroutine (runtime stack in use "
+                "%.0f)\n", static_cast<long long>(kParkedFibers),
+                peer(go, "go_parked_rss_bytes"), peer(go, "go_parked_stack_bytes"));
+
+    std::printf("allocations per operation (steady state; target 0):\n");
+    const std::pair<const char*, const char*> rows[] = {
+        {"spawn + run, warm stack cache", "bm_spawn_spindle_warm_cache"},
+        {"yield / resume", "bm_yield_spindle"},
+        {"mutex lock/unlock, uncontended", "bm_mutex_uncontended_spindle"},
+        {"mutex lock/unlock, 4 fibers", "bm_mutex_spindle_fibers/4/real_time"},
+        {"mutex lock/unlock, 64 fibers", "bm_mutex_spindle_fibers/64/real_time"},
+        {"event wait (parked) / fire", "bm_event_wait_fire_spindle"},
+        {"event ping-pong round trip", "bm_pingpong_spindle_event/real_time"},
+    };
+    for (const auto& [label, key] : rows) {
+      std::printf("  %-34s %8.4f allocs/op  %8.1f ns/op\n", label, counter(key, "allocs/op"),
+                  ns_per_item(key));
+    }
+  }
+
+ private:
+  static double peer(const std::map<std::string, double>& go, const std::string& key) {
+    auto it = go.find(key);
+    return it == go.end() ? -1 : it->second;
+  }
+  static void row_ms(const char* label, double ms) {
+    std::printf("  %-38s %8.1f ms\n", label, ms);
+  }
+  static void row_ns(const char* label, double ns) {
+    std::printf("  %-38s %8.1f ns\n", label, ns);
+  }
+  double time_of(const std::string& key) const {
+    auto it = results_.find(key);
+    return it == results_.end() ? -1 : it->second.real_time;
+  }
+  double counter(const std::string& key, const std::string& name) const {
+    auto it = results_.find(key);
+    if (it == results_.end()) return -1;
+    auto c = it->second.counters.find(name);
+    return c == it->second.counters.end() ? -1 : c->second;
+  }
+  double ops_per_second(const std::string& key) const { return counter(key, "items_per_second"); }
+  double ns_per_item(const std::string& key) const {
+    const double per_second = ops_per_second(key);
+    return per_second <= 0 ? -1 : 1e9 / per_second;
+  }
+
+  std::map<std::string, measurement> results_;
+  std::map<std::string, bool> medians_;
+};
+
+// The Go peer's figures: "name value" lines (other lines are skipped).
+std::map<std::string, double> read_peer_results() {
+  std::map<std::string, double> figures;
+  const char* path = std::getenv("SPINDLE_FIBER_PEER_RESULTS");
+  if (path == nullptr) return figures;
+  std::ifstream in(path);
+  std::string name;
+  std::string value;
+  while (in >> name >> value) {
+    char* end = nullptr;
+    const double v = std::strtod(value.c_str(), &end);
+    if (end != value.c_str()) figures[name] = v;
+  }
+  return figures;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  summarizing_reporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  stop_boost_fiber_peer();
+  reporter.print_summary(read_peer_results());
+  benchmark::Shutdown();
+  return 0;
+}
