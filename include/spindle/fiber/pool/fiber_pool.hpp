@@ -7,16 +7,19 @@
 // copied into the queues, fibers and stacks are reused, waits use nodes on the fiber's stack.
 //
 //   fiber::pool::fiber_pool pool;                       // workers = cores, 128 fibers
-//   struct frame { int objects[1000]; } f;
-//   auto update = [&] {                                // a job (referenced: outlives the run)
-//     fiber::pool::job halves[2] = {fiber::pool::job::of(left), fiber::pool::job::of(right)};
+//   std::vector<object> objects = ...;
+//   auto update_half = [](std::span<object>& half) { for (auto& o : half) o.update(); };
+//   auto frame = [&] {                                  // a job (referenced: outlives the run)
+//     std::span<object> halves[2] = {first_half(objects), second_half(objects)};
+//     fiber::pool::job jobs[2] = {fiber::pool::job::of(halves[0], update_half),
+//                                 fiber::pool::job::of(halves[1], update_half)};
 //     fiber::pool::job_counter children;
-//     fiber::pool::fiber_pool::current()->run_jobs(halves, children);
-//     children.wait();                                // parks this fiber, the worker goes on
+//     fiber::pool::fiber_pool::current()->run_jobs(jobs, children);
+//     children.wait();                                  // parks this fiber; the worker goes on
 //   };
 //   fiber::pool::job_counter frame_done;
-//   pool.submit(fiber::pool::job::of(update, fiber::pool::priority::high), &frame_done);
-//   frame_done.wait();                                 // a plain thread parks on a futex
+//   pool.submit(fiber::pool::job::of(frame, fiber::pool::priority::high), &frame_done);
+//   frame_done.wait();                                  // a plain thread parks on a futex
 //
 // Scheduling (fiber_pool.cpp: worker_loop, pick, run). One lock guards the queues — jobs per
 // priority, ready fibers per priority (resumable: their counter reached zero), free fibers
@@ -40,7 +43,9 @@
 // fall only when jobs end, the jobs they wait for are queued (no fiber to start them) or
 // waiting themselves. The pool detects that moment (the last fiber parks) and stops the
 // program: "fiber_pool '<name>': all <F> fibers are waiting on job counters ... deadlock".
-// Raise options::fibers above the deepest nesting of waits times the jobs that wait at once.
+// Size options::fibers for the jobs that may wait at once, plus one: jobs start in FIFO order
+// within a priority, so a fork/join tree unfolds breadth-first and every inner node of it may
+// be waiting at the same time (a fan-out-4 tree three levels deep: 21 waiting fibers).
 // (The check assumes a counter falls only with jobs of this pool, as the API ensures, unless
 // a job of pool A waits on the counter of jobs of pool B: don't, or size A for it.)
 //
