@@ -26,7 +26,7 @@
 //      clear completing, release lock_.
 //   4. wake each waiter from the local list, reading the next link before waking it.
 // BAR1 (nobody arrives for the next generation before step 4): every party of this
-// generation is either parked (steps 1) or the last arriver; a party arrives again only after
+// generation is either parked (step 1) or the last arriver; a party arrives again only after
 // its arrive_and_wait() returned, i.e. after it was woken in step 4. So in steps 2-3 the only
 // possible arrivals are extra ones (more callers than parties, or the completion function
 // itself): step 1 finds completing set and stops the program.
@@ -99,7 +99,7 @@ template <class Completion = detail::no_completion>
 class barrier : public detail::barrier_base {
   static_assert(std::is_nothrow_invocable_v<Completion&>,
                 "spindle::fiber::sync::barrier: the completion function must be invocable "
-                "with no arguments and noexcept (as for std::barrier)");
+                "with no arguments and noexcept (as the standard library barrier requires)");
 
  public:
   // A barrier for `parties` (> 0) callers per generation; `completion` runs once per

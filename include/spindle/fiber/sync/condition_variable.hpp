@@ -86,7 +86,7 @@ class condition_variable {
   void notify_all() noexcept;
 
  private:
-  // Steps 1: enqueue, unlock `mu`, park, lock `mu` again. The caller holds `mu`.
+  // Step 1: enqueue, unlock `mu`, park, lock `mu` again. The caller holds `mu`.
   void wait_holding(mutex& mu);
 
   core::spinlock lock_;
