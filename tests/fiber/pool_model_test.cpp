@@ -98,15 +98,16 @@ TEST(FiberPoolModel, ShutdownWithJobsInFlight) {
   for (const sim::options& opts : explorations()) {
     sim::model_check(opts, [] {
       twist::atomic<int> runs{0};
+      // The jobs' callables outlive the pool: its destructor still runs them.
+      auto child = [&] { runs.fetch_add(1, std::memory_order_relaxed); };
+      auto parent = [&] {
+        fp::job_counter kid;
+        fp::fiber_pool::current()->submit(fp::job::of(child), &kid);
+        kid.wait();
+        runs.fetch_add(1, std::memory_order_relaxed);
+      };
       {
         fp::fiber_pool pool(two_by_four());
-        auto child = [&] { runs.fetch_add(1, std::memory_order_relaxed); };
-        auto parent = [&] {
-          fp::job_counter kid;
-          fp::fiber_pool::current()->submit(fp::job::of(child), &kid);
-          kid.wait();
-          runs.fetch_add(1, std::memory_order_relaxed);
-        };
         pool.submit(fp::job::of(parent));
         pool.submit(fp::job::of(child, fp::priority::low));
       }  // ~fiber_pool: stop() drains, joins

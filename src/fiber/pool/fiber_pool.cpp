@@ -101,6 +101,7 @@ void fiber_pool::enqueue(std::span<const job> jobs, job_counter* done) {
     ++per_level[level];
   }
   if (jobs.empty()) return;
+  SPINDLE_VERIFY(jobs.size() <= 0xffffffffu, "fiber_pool: a batch of more than 2^32 - 1 jobs");
   bool woke;
   {
     locked guard(lock_);
