@@ -2,11 +2,13 @@
 // scripts/bench fiber in the same invocation), Boost.Fiber (fiber_bench_boost.cpp) and
 // std::mutex on OS threads (here). Every pool has kWorkers workers (the machine's 2 cores).
 //   skynet      1M leaf fibers, fan-out 10; every node is a fiber (1,111,111 in all) that
-//               spawns its children with fiber::go and sums their results. Result passing:
-//               each parent owns a wait_group and an array its children write their results
-//               into (plain memory: done() releases, wait() acquires).
-//   pingpong    two fibers handing a token back and forth through fiber::sync::event pairs
-//               (a fresh pair per round trip: events are one-shot). NOT the channel benchmark.
+//               spawns its children with fiber::go and sums their results. Result passing,
+//               two ways: each parent owns a wait_group and an array its children write into
+//               (plain memory: done() releases, wait() acquires), or, as Go's classic, each
+//               parent owns an unbuffered fiber::chan::channel its children send on. Each with
+//               the default stacks (per-thread caches) and with one shared stack free list.
+//   pingpong    two fibers passing a token over two unbuffered channels (one round trip =
+//               two rendezvous); and the same through fiber::sync::event pairs.
 //   mutex       N fibers on the pool (N = 4, 16, 64), each lock/increment/unlock in a loop;
 //               peer: std::mutex with N OS threads. Throughput, ops/s.
 //   parked      RSS growth per fiber with N fibers parked on one event (default stack size).
@@ -14,12 +16,14 @@
 //               spawn (warm stack cache), yield, mutex (uncontended), event wait/fire; the
 //               contended rows count allocations in the mutex and ping-pong runs.
 // Wall time (UseRealTime): the work runs on the pool's threads, not the benchmark's.
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <mutex>
 #include <new>
+#include <span>
 #include <string>
 #include <thread>
 #include <utility>
@@ -30,6 +34,7 @@
 #include <spindle/context/stack.hpp>
 #include <spindle/exec/fast_pool.hpp>
 #include <spindle/exec/manual_executor.hpp>
+#include <spindle/fiber/chan/channel.hpp>
 #include <spindle/fiber/fiber.hpp>
 #include <spindle/fiber/stack_allocator.hpp>
 #include <spindle/fiber/sync/event.hpp>
@@ -64,6 +69,25 @@ void count_allocations(benchmark::State& state, std::size_t before, double opera
 
 // ---- skynet ---------------------------------------------------------------------------------
 
+// Spawns that failed for want of a stack (std::bad_alloc: in practice the kernel's limit on
+// mappings, vm.max_map_count, since each guarded stack is two). The failed child then runs
+// inline in its parent, and the run is reported as an error, not as a time.
+std::atomic<std::int64_t> failed_spawns{0};
+
+void note_failed_spawn() noexcept {
+  // relaxed: a statistic, read after the run's last fiber is joined (wait_group/recv).
+  failed_spawns.fetch_add(1, std::memory_order_relaxed);
+}
+
+// Call after each skynet run.
+void report_failed_spawns(benchmark::State& state) {
+  const std::int64_t failed = failed_spawns.exchange(0, std::memory_order_relaxed);
+  if (failed > 0) {
+    state.SkipWithError(("out of stacks: " + std::to_string(failed) +
+                         " spawns failed (vm.max_map_count?)").c_str());
+  }
+}
+
 std::int64_t skynet(exec::executor& ex, std::int64_t number, std::int64_t size,
                     fiber::stack_allocator* stacks);
 
@@ -90,9 +114,14 @@ std::int64_t skynet(exec::executor& ex, std::int64_t number, std::int64_t size,
   group.add(kSkynetFanOut);
   const std::int64_t child_size = size / kSkynetFanOut;
   for (std::int64_t i = 0; i < kSkynetFanOut; ++i) {
-    fiber::go(ex,
-              skynet_child{&ex, &results[i], &group, number + i * child_size, child_size, stacks},
-              opts);
+    const skynet_child child{&ex, &results[i], &group, number + i * child_size, child_size,
+                             stacks};
+    try {
+      fiber::go(ex, child, opts);
+    } catch (const std::bad_alloc&) {
+      note_failed_spawn();
+      child();  // inline, so the tree still completes and the run can report the failure
+    }
   }
   group.wait();
   std::int64_t sum = 0;
@@ -109,9 +138,65 @@ void bm_skynet_spindle_wait_group(benchmark::State& state) {
     fiber::go(pool, skynet_child{&pool, &sum, &root, 0, kSkynetLeaves});
     root.wait();  // the benchmark thread parks on the futex
     if (sum != kSkynetSum) state.SkipWithError("wrong sum");
+    report_failed_spawns(state);
   }
   state.counters["workers"] = static_cast<double>(pool.worker_count());
 }
+
+// Go's skynet with channels: each parent owns a channel its children send their results on.
+// Buffered (capacity kSkynetFanOut, on the parent's stack: no allocation), not unbuffered as
+// in Go's classic: with unbuffered channels every finished child stays parked in send() until
+// its parent receives, the number of live fibers (each holding a 64 KiB guarded stack, two
+// kernel mappings) passes what vm.max_map_count allows (about 32,700 stacks by default) and
+// fiber::go throws std::bad_alloc. Buffered, a child's send never blocks.
+std::int64_t skynet_chan(exec::executor& ex, std::int64_t number, std::int64_t size,
+                         fiber::stack_allocator* stacks);
+
+struct skynet_chan_child {
+  exec::executor* ex;
+  fiber::chan::channel<std::int64_t>* out;
+  std::int64_t number;
+  std::int64_t size;
+  fiber::stack_allocator* stacks = nullptr;  // null: the default per-thread caches
+  void operator()() const { out->send(skynet_chan(*ex, number, size, stacks)); }
+};
+
+std::int64_t skynet_chan(exec::executor& ex, std::int64_t number, std::int64_t size,
+                         fiber::stack_allocator* stacks) {
+  if (size == 1) return number;
+  fiber::options opts;
+  opts.stacks = stacks;
+  fiber::chan::storage_slot<std::int64_t> slots[kSkynetFanOut];
+  fiber::chan::channel<std::int64_t> results{std::span(slots)};
+  const std::int64_t child_size = size / kSkynetFanOut;
+  for (std::int64_t i = 0; i < kSkynetFanOut; ++i) {
+    const skynet_chan_child child{&ex, &results, number + i * child_size, child_size, stacks};
+    try {
+      fiber::go(ex, child, opts);
+    } catch (const std::bad_alloc&) {
+      note_failed_spawn();
+      child();  // inline (the buffered send never blocks), so the tree still completes
+    }
+  }
+  std::int64_t sum = 0;
+  for (std::int64_t i = 0; i < kSkynetFanOut; ++i) sum += *results.recv();
+  return sum;
+}
+
+void skynet_chan_root(benchmark::State& state, fiber::stack_allocator* stacks) {
+  exec::fast_pool& pool = shared_pool();
+  for (auto _ : state) {
+    fiber::chan::channel<std::int64_t> root(1);
+    fiber::options opts;
+    opts.stacks = stacks;
+    fiber::go(pool, skynet_chan_child{&pool, &root, 0, kSkynetLeaves, stacks}, opts);
+    const std::int64_t sum = *root.recv();  // the benchmark thread parks on the futex
+    if (sum != kSkynetSum) state.SkipWithError("wrong sum");
+    report_failed_spawns(state);
+  }
+}
+
+void bm_skynet_spindle_channel(benchmark::State& state) { skynet_chan_root(state, nullptr); }
 
 // The same with every stack from one process-wide free list (a mutex and a vector, no limit):
 // what skynet costs when stacks never go back to the kernel. The default per-thread caches
@@ -123,29 +208,57 @@ class shared_stack_list final : public fiber::stack_allocator {
   spindle::context::stack allocate(std::size_t size) override {
     if (spindle::context::stack::rounded_size(size) == spindle::context::stack::default_size) {
       std::lock_guard guard(mutex_);
+      if (++in_use_ > peak_in_use_) peak_in_use_ = in_use_;
       if (!idle_.empty()) {
         spindle::context::stack s = std::move(idle_.back());
         idle_.pop_back();
         return s;
       }
     }
-    return spindle::context::stack(size);
+    try {
+      return spindle::context::stack(size);
+    } catch (...) {
+      std::lock_guard guard(mutex_);
+      --in_use_;
+      throw;
+    }
   }
+  // The most stacks out at once since the last reset: the peak of live fibers using the list.
+  std::int64_t peak_in_use() {
+    std::lock_guard guard(mutex_);
+    return peak_in_use_;
+  }
+  void reset_peak() {
+    std::lock_guard guard(mutex_);
+    peak_in_use_ = in_use_;
+  }
+
   void deallocate(spindle::context::stack idle) noexcept override {
     if (idle.size() != spindle::context::stack::default_size) return;  // unmaps here
     std::lock_guard guard(mutex_);
+    --in_use_;
     if (idle_.size() < idle_.capacity()) idle_.push_back(std::move(idle));  // no allocation
   }
 
  private:
-  static constexpr std::size_t kSharedStackReserve = 4096;  // far above skynet's live fibers
+  // Measured: skynet keeps up to about 18,500 fibers alive at once on this pool (every 61st
+  // pop takes the oldest, biggest subtree: FAIR1 in docs/exec.md), and each holds a stack.
+  static constexpr std::size_t kSharedStackReserve = 32768;
   std::mutex mutex_;
   std::vector<spindle::context::stack> idle_;  // guarded by mutex_
+  std::int64_t in_use_ = 0;                   // guarded by mutex_
+  std::int64_t peak_in_use_ = 0;              // guarded by mutex_
 };
+
+shared_stack_list& shared_stacks() {
+  static shared_stack_list stacks;  // outlives every fiber (stacks go back at exit)
+  return stacks;
+}
 
 void bm_skynet_spindle_shared_stacks(benchmark::State& state) {
   exec::fast_pool& pool = shared_pool();
-  static shared_stack_list stacks;  // outlives every fiber (stacks go back at exit)
+  shared_stack_list& stacks = shared_stacks();
+  stacks.reset_peak();
   for (auto _ : state) {
     std::int64_t sum = 0;
     fiber::sync::wait_group root;
@@ -155,7 +268,57 @@ void bm_skynet_spindle_shared_stacks(benchmark::State& state) {
     fiber::go(pool, skynet_child{&pool, &sum, &root, 0, kSkynetLeaves, &stacks}, opts);
     root.wait();
     if (sum != kSkynetSum) state.SkipWithError("wrong sum");
+    report_failed_spawns(state);
   }
+  state.counters["peak_live_fibers"] = static_cast<double>(stacks.peak_in_use());
+}
+
+void bm_skynet_spindle_channel_shared_stacks(benchmark::State& state) {
+  shared_stacks().reset_peak();
+  skynet_chan_root(state, &shared_stacks());
+  state.counters["peak_live_fibers"] = static_cast<double>(shared_stacks().peak_in_use());
+}
+
+// ---- ping-pong through unbuffered channels --------------------------------------------------
+
+// A one-worker pool: ping-pong on one core, without the cross-core hops of the 2-worker pool.
+exec::fast_pool& single_worker_pool() {
+  static exec::fast_pool pool([] {
+    exec::pool_options options;
+    options.name = "bench-fiber-1w";
+    options.workers = 1;
+    return options;
+  }());
+  return pool;
+}
+
+// Argument: the pool's workers (kWorkers, or 1).
+void bm_pingpong_spindle_channel(benchmark::State& state) {
+  exec::fast_pool& pool = state.range(0) == 1 ? single_worker_pool() : shared_pool();
+  fiber::chan::channel<std::int64_t> ping;  // unbuffered: each send is a rendezvous
+  fiber::chan::channel<std::int64_t> pong;
+  std::size_t allocs = 0;
+  for (auto _ : state) {
+    fiber::sync::wait_group finished;
+    finished.add(2);
+    const std::size_t before = allocations();
+    fiber::go(pool, [&ping, &pong, &finished] {
+      for (std::int64_t i = 0; i < kPingPongTrips; ++i) {
+        ping.send(i);
+        pong.recv();
+      }
+      finished.done();
+    });
+    fiber::go(pool, [&ping, &pong, &finished] {
+      for (std::int64_t i = 0; i < kPingPongTrips; ++i) pong.send(*ping.recv());
+      finished.done();
+    });
+    finished.wait();
+    allocs += allocations() - before;
+  }
+  state.SetItemsProcessed(state.iterations() * kPingPongTrips);
+  state.counters["allocs/op"] = static_cast<double>(allocs) /
+                                static_cast<double>(state.iterations() * kPingPongTrips);
 }
 
 // ---- ping-pong through events (not channels) ------------------------------------------------
@@ -405,6 +568,11 @@ BENCHMARK(bm_parked_spindle_fibers)->Arg(kParkedFibers)->Arg(kParkedFibersWithin
     ->Iterations(1)->UseRealTime();
 BENCHMARK(bm_skynet_spindle_wait_group)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(bm_skynet_spindle_shared_stacks)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(bm_skynet_spindle_channel)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(bm_skynet_spindle_channel_shared_stacks)->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK(bm_pingpong_spindle_channel)->ArgName("workers")->Arg(kWorkers)->Arg(1)
+    ->UseRealTime();
 BENCHMARK(bm_pingpong_spindle_event)->UseRealTime();
 BENCHMARK(bm_mutex_spindle_fibers)->Arg(4)->Arg(16)->Arg(64)->UseRealTime();
 BENCHMARK(bm_mutex_std_threads)->Arg(4)->Arg(16)->Arg(64)->UseRealTime();

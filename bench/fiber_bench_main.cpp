@@ -8,6 +8,7 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <benchmark/benchmark.h>
@@ -56,7 +57,12 @@ class summarizing_reporter : public benchmark::ConsoleReporter {
     std::printf("skynet (1M leaf fibers, fan-out 10):\n");
     row_ms("spindle fibers, wait_group + array", spindle_skynet);
     const double shared_skynet = time_of("bm_skynet_spindle_shared_stacks/real_time");
-    row_ms("spindle, one shared stack free list", shared_skynet);
+    const double chan_skynet = time_of("bm_skynet_spindle_channel/real_time");
+    const double chan_shared_skynet =
+        time_of("bm_skynet_spindle_channel_shared_stacks/real_time");
+    row_ms("spindle, wait_group, shared stack list", shared_skynet);
+    row_ms("spindle fibers, channels (buffered 10)", chan_skynet);
+    row_ms("spindle, channels, shared stack list", chan_shared_skynet);
     row_ms("Go goroutines + channels", go_skynet);
     row_ms("Boost.Fiber work_stealing", boost_skynet);
     if (spindle_skynet > 0 && go_skynet > 0) {
@@ -64,23 +70,38 @@ class summarizing_reporter : public benchmark::ConsoleReporter {
                   skynet_ratio_target,
                   spindle_skynet / go_skynet <= skynet_ratio_target ? "met" : "NOT met");
     }
-    if (shared_skynet > 0 && go_skynet > 0) {
-      std::printf("  ratio spindle shared stacks / Go: %.2f (not the default allocator)\n",
-                  shared_skynet / go_skynet);
+    if (chan_skynet > 0 && go_skynet > 0) {
+      std::printf("  ratio spindle channels / Go: %.2f (target <= %.2f: %s)\n",
+                  chan_skynet / go_skynet, skynet_ratio_target,
+                  chan_skynet / go_skynet <= skynet_ratio_target ? "met" : "NOT met");
+    }
+    if (go_skynet > 0) {
+      std::printf("  ratio with a shared stack list / Go: wait_group %.2f, channels %.2f "
+                  "(options::stacks, not the default)\n",
+                  shared_skynet / go_skynet, chan_shared_skynet / go_skynet);
     }
     if (spindle_skynet > 0 && boost_skynet > 0) {
       std::printf("  ratio spindle / Boost.Fiber: %.2f\n", spindle_skynet / boost_skynet);
     }
-    std::printf("  channel-based spindle variant: owed (fiber::chan not landed)\n");
 
-    const double spindle_pp = ns_per_item("bm_pingpong_spindle_event/real_time");
+    const double chan_pp = ns_per_item("bm_pingpong_spindle_channel/workers:" +
+                                       std::to_string(kWorkers) + "/real_time");
+    const double chan_pp_1 = ns_per_item("bm_pingpong_spindle_channel/workers:1/real_time");
+    const double go_pp_1 = peer(go, "go_pingpong_1p_ns");
+    const double event_pp = ns_per_item("bm_pingpong_spindle_event/real_time");
     const double go_pp = peer(go, "go_pingpong_ns");
     std::printf("ping-pong, ns per round trip:\n");
-    row_ns("spindle fibers, event pair per trip", spindle_pp);
-    row_ns("Go goroutines, unbuffered chan", go_pp);
-    if (spindle_pp > 0 && go_pp > 0) {
-      std::printf("  ratio spindle events / Go channels: %.2f (NOT the channel benchmark; "
-                  "channel target <= %.2f owed)\n", spindle_pp / go_pp, pingpong_ratio_target);
+    row_ns("spindle fibers, unbuffered channels", chan_pp);
+    row_ns("spindle fibers, event pair per trip", event_pp);
+    row_ns("Go goroutines, unbuffered channels", go_pp);
+    row_ns("spindle channels, 1-worker pool", chan_pp_1);
+    row_ns("Go channels, GOMAXPROCS=1", go_pp_1);
+    if (chan_pp > 0 && go_pp > 0) {
+      std::printf("  ratio spindle channels / Go: %.2f (target <= %.2f: %s)\n", chan_pp / go_pp,
+                  pingpong_ratio_target, chan_pp / go_pp <= pingpong_ratio_target ? "met" : "NOT met");
+    }
+    if (chan_pp_1 > 0 && go_pp_1 > 0) {
+      std::printf("  ratio on one core (1 worker / GOMAXPROCS=1): %.2f\n", chan_pp_1 / go_pp_1);
     }
 
     std::printf("mutex under contention, M lock/increment/unlock per second:\n");
@@ -110,7 +131,9 @@ class summarizing_reporter : public benchmark::ConsoleReporter {
                 peer(go, "go_parked_rss_bytes"), peer(go, "go_parked_stack_bytes"));
 
     std::printf("allocations per operation (steady state; target 0):\n");
-    const std::pair<const char*, const char*> rows[] = {
+    const std::string channel_pingpong =
+        "bm_pingpong_spindle_channel/workers:" + std::to_string(kWorkers) + "/real_time";
+    const std::pair<const char*, std::string> rows[] = {
         {"spawn + run, warm stack cache", "bm_spawn_spindle_warm_cache"},
         {"yield / resume", "bm_yield_spindle"},
         {"mutex lock/unlock, uncontended", "bm_mutex_uncontended_spindle"},
@@ -118,6 +141,7 @@ class summarizing_reporter : public benchmark::ConsoleReporter {
         {"mutex lock/unlock, 64 fibers", "bm_mutex_spindle_fibers/64/real_time"},
         {"event wait (parked) / fire", "bm_event_wait_fire_spindle"},
         {"event ping-pong round trip", "bm_pingpong_spindle_event/real_time"},
+        {"channel ping-pong round trip", channel_pingpong},
     };
     for (const auto& [label, key] : rows) {
       std::printf("  %-34s %8.4f allocs/op  %8.1f ns/op\n", label, counter(key, "allocs/op"),

@@ -170,6 +170,10 @@ func main() {
 		case "pingpong":
 			d := median(runPingPong, *reps)
 			fmt.Printf("go_pingpong_ns %.1f\n", float64(d.Nanoseconds())/pingpongTrips)
+			previous := runtime.GOMAXPROCS(1) // the one-core figure, as a 1-worker pool
+			d = median(runPingPong, *reps)
+			runtime.GOMAXPROCS(previous)
+			fmt.Printf("go_pingpong_1p_ns %.1f\n", float64(d.Nanoseconds())/pingpongTrips)
 		case "mutex":
 			for _, g := range []int{4, 16, 64} {
 				d := median(func() time.Duration { return runMutex(g) }, *reps)
