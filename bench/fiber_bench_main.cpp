@@ -34,6 +34,15 @@ class summarizing_reporter : public benchmark::ConsoleReporter {
     ConsoleReporter::ReportRuns(runs);
     for (const Run& run : runs) {
       if (run.error_occurred) continue;
+      // Out of stacks in any run (fiber_bench.cpp): the mean of failed_spawns, or a single
+      // run's count, is then above zero.
+      if (auto it = run.counters.find("failed_spawns");
+          it != run.counters.end() && it->second.value > 0 &&
+          (run.run_type != Run::RT_Aggregate || run.aggregate_name == "mean")) {
+        const std::string name = run.benchmark_name();
+        failed_runs_[run.run_type == Run::RT_Aggregate ? name.substr(0, name.rfind("_mean"))
+                                                       : name] = true;
+      }
       const bool median = run.run_type == Run::RT_Aggregate && run.aggregate_name == "median";
       if (run.run_type == Run::RT_Aggregate && !median) continue;
       const std::string name = run.benchmark_name();
@@ -55,14 +64,18 @@ class summarizing_reporter : public benchmark::ConsoleReporter {
     const double boost_skynet = time_of("bm_skynet_boost_fiber/real_time");
     const double go_skynet = peer(go, "go_skynet_ms");
     std::printf("skynet (1M leaf fibers, fan-out 10):\n");
-    row_ms("spindle fibers, wait_group + array", spindle_skynet);
+    row_ms("spindle fibers, wait_group + array", spindle_skynet,
+           failures("bm_skynet_spindle_wait_group/real_time"));
     const double shared_skynet = time_of("bm_skynet_spindle_shared_stacks/real_time");
     const double chan_skynet = time_of("bm_skynet_spindle_channel/real_time");
     const double chan_shared_skynet =
         time_of("bm_skynet_spindle_channel_shared_stacks/real_time");
-    row_ms("spindle, wait_group, shared stack list", shared_skynet);
-    row_ms("spindle fibers, channels (buffered 10)", chan_skynet);
-    row_ms("spindle, channels, shared stack list", chan_shared_skynet);
+    row_ms("spindle, wait_group, shared stack list", shared_skynet,
+           failures("bm_skynet_spindle_shared_stacks/real_time"));
+    row_ms("spindle fibers, channels (buffered 10)", chan_skynet,
+           failures("bm_skynet_spindle_channel/real_time"));
+    row_ms("spindle, channels, shared stack list", chan_shared_skynet,
+           failures("bm_skynet_spindle_channel_shared_stacks/real_time"));
     row_ms("Go goroutines + channels", go_skynet);
     row_ms("Boost.Fiber work_stealing", boost_skynet);
     if (spindle_skynet > 0 && go_skynet > 0) {
@@ -75,11 +88,16 @@ class summarizing_reporter : public benchmark::ConsoleReporter {
                   chan_skynet / go_skynet, skynet_ratio_target,
                   chan_skynet / go_skynet <= skynet_ratio_target ? "met" : "NOT met");
     }
-    if (go_skynet > 0) {
-      std::printf("  ratio with a shared stack list / Go: wait_group %.2f, channels %.2f "
-                  "(options::stacks, not the default)\n",
-                  shared_skynet / go_skynet, chan_shared_skynet / go_skynet);
+    for (const auto& [label, ms] : {std::pair{"wait_group", shared_skynet},
+                                    std::pair{"channels", chan_shared_skynet}}) {
+      if (ms > 0 && go_skynet > 0) {
+        std::printf("  ratio with a shared stack list / Go, %s: %.2f (options::stacks, not "
+                    "the default)\n", label, ms / go_skynet);
+      }
     }
+    std::printf("  peak live fibers (shared stack list): wait_group %.0f, channels %.0f\n",
+                counter("bm_skynet_spindle_shared_stacks/real_time", "peak_live_fibers"),
+                counter("bm_skynet_spindle_channel_shared_stacks/real_time", "peak_live_fibers"));
     if (spindle_skynet > 0 && boost_skynet > 0) {
       std::printf("  ratio spindle / Boost.Fiber: %.2f\n", spindle_skynet / boost_skynet);
     }
@@ -154,15 +172,23 @@ class summarizing_reporter : public benchmark::ConsoleReporter {
     auto it = go.find(key);
     return it == go.end() ? -1 : it->second;
   }
-  static void row_ms(const char* label, double ms) {
-    std::printf("  %-38s %8.1f ms\n", label, ms);
+  static void row_ms(const char* label, double ms, const std::string& note = "") {
+    std::printf("  %-38s %8.1f ms%s\n", label, ms, note.c_str());
   }
   static void row_ns(const char* label, double ns) {
     std::printf("  %-38s %8.1f ns\n", label, ns);
   }
+  // -1 if the benchmark did not run or any of its runs failed (e.g. out of stacks): a time
+  // from the surviving runs would flatter it.
   double time_of(const std::string& key) const {
     auto it = results_.find(key);
-    return it == results_.end() ? -1 : it->second.real_time;
+    if (it == results_.end() || failed_runs_.count(key) != 0) return -1;
+    return it->second.real_time;
+  }
+  // A note for a benchmark some of whose runs ran out of stacks, else "".
+  std::string failures(const std::string& key) const {
+    if (failed_runs_.count(key) == 0) return "";
+    return "  (FAILED: fiber::go threw bad_alloc in some runs; vm.max_map_count)";
   }
   double counter(const std::string& key, const std::string& name) const {
     auto it = results_.find(key);
@@ -178,6 +204,7 @@ class summarizing_reporter : public benchmark::ConsoleReporter {
 
   std::map<std::string, measurement> results_;
   std::map<std::string, bool> medians_;
+  std::map<std::string, bool> failed_runs_;
 };
 
 // The Go peer's figures: "name value" lines (other lines are skipped).
