@@ -16,6 +16,8 @@
 #include <spindle/twist/shared.hpp>
 #include <spindle/twist/thread.hpp>
 
+#include "model.hpp"
+
 namespace core = spindle::core;
 namespace sim = spindle::sim;
 namespace twist = spindle::twist;
@@ -24,14 +26,8 @@ namespace {
 
 // Both kinds of exploration a model test gets in sim builds.
 std::array<sim::options, 2> explorations() {
-  sim::options random;
-  random.max_runs = 3000;
-  random.progress = false;
-  sim::options dfs = random;
-  dfs.strategy = sim::strategy::dfs;
-  dfs.max_runs = 20'000;
-  dfs.preemption_bound = 2;
-  return {random, dfs};
+  return spindle::test::model_explorations(
+      {.random_runs = 3000, .second = sim::strategy::dfs, .second_runs = 20'000});
 }
 
 TEST(SpinlockModel, MutualExclusionAndPublication) {

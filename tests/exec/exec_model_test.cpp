@@ -20,6 +20,8 @@
 #include <spindle/twist/shared.hpp>
 #include <spindle/twist/thread.hpp>
 
+#include "model.hpp"
+
 namespace exec = spindle::exec;
 namespace sim = spindle::sim;
 namespace twist = spindle::twist;
@@ -27,21 +29,15 @@ namespace twist = spindle::twist;
 namespace {
 
 std::array<sim::options, 2> explorations() {
-  sim::options random;
-  random.max_runs = 1500;
-  random.progress = false;
-  sim::options dfs = random;
-  dfs.strategy = sim::strategy::dfs;
-  dfs.max_runs = 3000;  // the pools' state space is large: a bounded slice of it, not all
-  dfs.preemption_bound = 1;
-  return {random, dfs};
+  // The pools' state space is large: DFS explores a bounded slice of it, not all.
+  return spindle::test::model_explorations({.random_runs = 1500,
+                                            .second = sim::strategy::dfs,
+                                            .second_runs = 3000,
+                                            .preemption_bound = 1});
 }
 
 exec::pool_options workers(std::size_t n) {
-  exec::pool_options options;
-  options.workers = n;
-  options.name = "model";
-  return options;
+  return spindle::test::model_pool(n);
 }
 
 // Tasks that each submit a child: parking, waking, stealing and (tiny rings) overflow.

@@ -21,6 +21,8 @@
 #include <spindle/twist/shared.hpp>
 #include <spindle/twist/thread.hpp>
 
+#include "model.hpp"
+
 namespace exec = spindle::exec;
 namespace fiber = spindle::fiber;
 namespace chan = spindle::fiber::chan;
@@ -30,21 +32,11 @@ namespace twist = spindle::twist;
 namespace {
 
 std::array<sim::options, 2> explorations() {
-  sim::options random;
-  random.max_runs = 3000;
-  random.time_budget = std::chrono::milliseconds(300);
-  random.progress = false;
-  random.stress_iterations = 200;
-  sim::options pct = random;
-  pct.strategy = sim::strategy::pct;
-  return {random, pct};
+  return spindle::test::model_explorations({.budget = std::chrono::milliseconds(300)});
 }
 
 exec::pool_options two_workers() {
-  exec::pool_options options;
-  options.workers = 2;
-  options.name = "chan-model";
-  return options;
+  return spindle::test::model_pool(2);
 }
 
 // A fiber hands plain memory to a plain thread through an unbuffered channel, and back: the

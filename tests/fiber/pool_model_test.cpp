@@ -15,6 +15,8 @@
 #include <spindle/twist/atomic.hpp>
 #include <spindle/twist/shared.hpp>
 
+#include "model.hpp"
+
 namespace fp = spindle::fiber::pool;
 namespace sim = spindle::sim;
 namespace twist = spindle::twist;
@@ -22,14 +24,8 @@ namespace twist = spindle::twist;
 namespace {
 
 std::array<sim::options, 2> explorations() {
-  sim::options random;
-  random.max_runs = 2000;
-  random.time_budget = std::chrono::milliseconds(300);
-  random.progress = false;
-  random.stress_iterations = 200;
-  sim::options pct = random;
-  pct.strategy = sim::strategy::pct;
-  return {random, pct};
+  return spindle::test::model_explorations(
+      {.random_runs = 2000, .second_runs = 2000, .budget = std::chrono::milliseconds(300)});
 }
 
 fp::options two_by_four() {
