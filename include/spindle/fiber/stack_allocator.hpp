@@ -37,8 +37,11 @@ class stack_allocator {
 };
 
 // The default allocator: a cache of context::stack::default_size stacks per OS thread
-// (context::stack_pool, at most stack_pool::max_cached each, unmapped when the thread exits);
-// stacks of other sizes are mapped and unmapped each time.
+// (context::stack_pool, at most stack_pool::max_cached each, unmapped when the thread exits),
+// backed by one process-wide depot of idle stacks (at most 1024) that the caches refill from
+// and spill into in batches of half a cache — so stacks freed on one worker feed spawns on
+// another instead of being unmapped there and mapped here. Stacks of other sizes are mapped
+// and unmapped each time.
 stack_allocator& thread_cached_stacks() noexcept;
 
 }  // namespace spindle::fiber
