@@ -16,6 +16,7 @@
 #include <type_traits>
 
 #include <spindle/sim/detail/runtime.hpp>
+#include <spindle/twist/detail/atomic_traits.hpp>
 #include <spindle/twist/sim/atomic_flag.hpp>
 #include <spindle/twist/source_location.hpp>
 
@@ -23,39 +24,12 @@ namespace spindle::twist {
 
 namespace sim_backend {
 
-template <class T>
-concept atomic_integral = std::is_integral_v<T> && !std::is_same_v<T, bool>;
-template <class T>
-concept atomic_arithmetic = atomic_integral<T> || std::is_floating_point_v<T>;
-template <class T>
-concept atomic_object_pointer = std::is_pointer_v<T> && std::is_object_v<std::remove_pointer_t<T>>;
-
-template <class T>
-struct difference_of {
-  using type = T;
-};
-template <class T>
-struct difference_of<T*> {
-  using type = std::ptrdiff_t;
-};
-
-template <class T>
-struct atomic_member_types {
-  using value_type = T;
-};
-template <class T>
-  requires atomic_arithmetic<T> || atomic_object_pointer<T>
-struct atomic_member_types<T> {
-  using value_type = T;
-  using difference_type = typename difference_of<T>::type;
-};
-
-// The failure order the standard derives for a one-order compare_exchange.
-constexpr std::memory_order failure_order_for(std::memory_order success) noexcept {
-  if (success == std::memory_order_acq_rel) return std::memory_order_acquire;
-  if (success == std::memory_order_release) return std::memory_order_relaxed;
-  return success;
-}
+using twist::detail::atomic_arithmetic;
+using twist::detail::atomic_integral;
+using twist::detail::atomic_member_types;
+using twist::detail::atomic_object_pointer;
+using twist::detail::difference_of;
+using twist::detail::failure_order_for;
 
 struct futex_access;
 
