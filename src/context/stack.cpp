@@ -25,7 +25,7 @@ stack::stack(std::size_t size) : size_(rounded_size(size)) {
 }
 
 void stack::unmap() noexcept {
-  if (lowest_ != nullptr) {
+  if (lowest_ != nullptr && owns_memory_) {
 #if SPINDLE_ASAN
     // Frames that ended in a switch rather than a return leave poisoned redzones behind; the
     // shadow must be clean before the address range can be mapped again for anything else.
@@ -35,10 +35,11 @@ void stack::unmap() noexcept {
   }
   lowest_ = nullptr;
   size_ = 0;
+  owns_memory_ = true;
 }
 
 std::byte* stack::guard_lowest() const noexcept {
-  return lowest_ == nullptr ? nullptr : lowest_ - detail::stack_guard_size();
+  return lowest_ == nullptr || !owns_memory_ ? nullptr : lowest_ - detail::stack_guard_size();
 }
 
 std::size_t stack::guard_size() noexcept { return detail::stack_guard_size(); }

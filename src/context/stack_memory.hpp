@@ -19,4 +19,14 @@ std::byte* map_guarded_stack(std::size_t usable) noexcept;
 // Releases what map_guarded_stack(usable) returned, guard included.
 void unmap_guarded_stack(std::byte* lowest_usable, std::size_t usable) noexcept;
 
+// Gives the memory behind [lowest, lowest + size) (whole pages inside the usable part of one
+// map_guarded_stack mapping) back to the system. The range stays mapped and writable; it then
+// reads as zeros, or as the bytes it held where the system kept them (never anything else).
+void discard_stack_pages(std::byte* lowest, std::size_t size) noexcept;
+
+// Asks the system to back [lowest, lowest + size) (usable pages of one mapping) with base-size
+// pages only. For big mappings of many stacks (context::stack_slab): with transparent huge
+// pages, one touched page of one stack could otherwise make the kernel fault in 2 MiB.
+void avoid_huge_pages(std::byte* lowest, std::size_t size) noexcept;
+
 }  // namespace spindle::context::detail

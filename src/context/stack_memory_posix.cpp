@@ -41,4 +41,18 @@ void unmap_guarded_stack(std::byte* lowest_usable, std::size_t usable) noexcept 
   ::munmap(lowest_usable - guard, guard + usable);
 }
 
+void discard_stack_pages(std::byte* lowest, std::size_t size) noexcept {
+  // Not posix_madvise: glibc makes POSIX_MADV_DONTNEED a no-op. Linux drops the pages at once
+  // (private anonymous memory then reads as zeros); other systems may keep the contents. A
+  // failure leaves the pages where they were, which is harmless.
+  ::madvise(lowest, size, MADV_DONTNEED);
+}
+
+void avoid_huge_pages([[maybe_unused]] std::byte* lowest,
+                      [[maybe_unused]] std::size_t size) noexcept {
+#ifdef MADV_NOHUGEPAGE
+  ::madvise(lowest, size, MADV_NOHUGEPAGE);  // Linux; a failure only costs memory
+#endif
+}
+
 }  // namespace spindle::context::detail

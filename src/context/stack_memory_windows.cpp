@@ -46,4 +46,15 @@ void unmap_guarded_stack(std::byte* lowest_usable, std::size_t /*usable*/) noexc
   ::VirtualFree(lowest_usable - stack_guard_size(), 0, MEM_RELEASE);
 }
 
+void discard_stack_pages(std::byte* lowest, std::size_t size) noexcept {
+  // MEM_RESET, not MEM_DECOMMIT + MEM_COMMIT: the range stays committed, so no later touch
+  // can fault (a recommit could fail at the commit limit). The system drops the pages when it
+  // wants the memory; until then they keep their bytes.
+  ::VirtualAlloc(lowest, size, MEM_RESET, PAGE_READWRITE);
+}
+
+void avoid_huge_pages(std::byte* /*lowest*/, std::size_t /*size*/) noexcept {
+  // Nothing to do: Windows uses large pages only for MEM_LARGE_PAGES allocations.
+}
+
 }  // namespace spindle::context::detail

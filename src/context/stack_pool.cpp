@@ -17,6 +17,9 @@ stack stack_pool::acquire() {
 
 void stack_pool::release(stack idle) noexcept {
   if (idle.is_empty()) return;
+  SPINDLE_VERIFY(idle.owns_memory(),
+                 "stack_pool::release: a borrowed stack (its memory belongs to a stack_slab or "
+                 "the caller; caching it would hand the same memory out twice)");
   SPINDLE_VERIFY(idle.size() == stack_size_,
                  "stack_pool::release: the stack's size differs from the pool's stack_size()");
   if (num_cached_ < max_cached) cached_[num_cached_++] = std::move(idle);

@@ -40,7 +40,7 @@ class stack_pool {
   stack acquire();
 
   // Takes back a stack of stack_size() bytes: caches it, or unmaps it if max_cached are idle.
-  // A stack of another size is a usage error (checked).
+  // A stack of another size, or a borrowed one, is a usage error (checked).
   void release(stack idle) noexcept;
 
   std::size_t stack_size() const noexcept { return stack_size_; }

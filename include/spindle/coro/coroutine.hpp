@@ -141,8 +141,10 @@ class coroutine {
     // Read before the stack moves into the block (argument evaluation order is unspecified).
     const context::stack_view memory = stack.view();
     const std::byte* guard_lowest = stack.guard_lowest();
-    block_ = detail::create(memory, std::move(body), guard_lowest, context::stack::guard_size(),
-                            std::move(stack), pool);
+    // A borrowed stack has no guard of its own: watch nothing rather than [null, page).
+    const std::size_t guard_size = guard_lowest == nullptr ? 0 : context::stack::guard_size();
+    block_ = detail::create(memory, std::move(body), guard_lowest, guard_size, std::move(stack),
+                            pool);
   }
 
   void reset() noexcept {
