@@ -1,4 +1,4 @@
-// fiber::sync::condition_variable: the protocol (steps 1-3, CV1, CV2) is in
+// fiber::sync::condition_variable: the protocol (steps 1-4, CV1-CV3) is in
 // condition_variable.hpp.
 #include <spindle/fiber/sync/condition_variable.hpp>
 
@@ -17,8 +17,7 @@ condition_variable::~condition_variable() {
                  "fiber::sync::condition_variable destroyed while fibers or threads wait on it");
 }
 
-void condition_variable::wait_holding(mutex& mu) {
-  waiter self;
+void condition_variable::enqueue(waiter& self, mutex& mu) {
   lock_.lock();
   {
     no_suspend_scope no_suspend(lock_name);
@@ -28,9 +27,38 @@ void condition_variable::wait_holding(mutex& mu) {
     guarded_.waiters.push_back(self);  // step 1: before the mutex is released (CV1)
   }
   lock_.unlock();
+}
+
+void condition_variable::wait_holding(mutex& mu) {
+  waiter self;
+  enqueue(self, mu);
   mu.unlock();
   self.park();
   mu.lock();
+}
+
+cv_status condition_variable::wait_holding_until(mutex& mu,
+                                                 twist::steady_clock::time_point deadline) {
+  waiter self;
+  enqueue(self, mu);
+  mu.unlock();
+  bool woken = self.park_until(deadline);
+  if (!woken) {
+    bool unlinked = false;
+    lock_.lock();
+    {
+      no_suspend_scope no_suspend(lock_name);
+      unlinked = unlink_waiter(guarded_.waiters, self);
+      if (guarded_.waiters.empty()) guarded_.waiters_mutex = nullptr;
+    }
+    lock_.unlock();
+    if (!unlinked) {
+      self.park();  // a notify picked us: take its wake (CV3, WAIT4)
+      woken = true;
+    }
+  }
+  mu.lock();
+  return woken ? cv_status::no_timeout : cv_status::timeout;
 }
 
 void condition_variable::notify_one() noexcept {

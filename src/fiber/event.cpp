@@ -1,4 +1,4 @@
-// fiber::sync::event: the protocol (steps 1-3, EV1) is in event.hpp.
+// fiber::sync::event: the protocol (steps 1-4, EV1, EV2) is in event.hpp.
 #include <spindle/fiber/sync/event.hpp>
 
 #include <spindle/config.hpp>
@@ -40,11 +40,8 @@ bool event::lock_unless_fired() noexcept {
   }
 }
 
-void event::wait() {
-  // acquire: pairs with the release store in fire().
-  if ((state_.load(std::memory_order_acquire) & fired) != 0) return;
-  waiter self;
-  if (!lock_unless_fired()) return;
+bool event::enqueue_unless_fired(waiter& self) noexcept {
+  if (!lock_unless_fired()) return false;
   {
     no_suspend_scope no_suspend(lock_name);
     waiters_.push_back(self);
@@ -52,7 +49,35 @@ void event::wait() {
   // release: publishes waiters_ to the next holder's acquire CAS. FIRED is clear while we
   // hold the bit (only a holder sets it), so the new value is 0.
   state_.store(0, std::memory_order_release);
-  self.park();
+  return true;
+}
+
+void event::wait() {
+  // acquire: pairs with the release store in fire().
+  if ((state_.load(std::memory_order_acquire) & fired) != 0) return;
+  waiter self;
+  if (enqueue_unless_fired(self)) self.park();
+}
+
+bool event::wait_until(twist::steady_clock::time_point deadline) {
+  // acquire: pairs with the release store in fire().
+  if ((state_.load(std::memory_order_acquire) & fired) != 0) return true;
+  waiter self;
+  if (!enqueue_unless_fired(self)) return true;
+  if (self.park_until(deadline)) return true;
+  if (!lock_unless_fired()) {
+    self.park();  // fire() took us with the others: take its wake (step 4, WAIT4)
+    return true;
+  }
+  {
+    no_suspend_scope no_suspend(lock_name);
+    [[maybe_unused]] const bool unlinked = unlink_waiter(waiters_, self);
+    SPINDLE_ASSERT(unlinked, "fiber::sync::event: a timed-out waiter left the queue unfired (EV2)");
+  }
+  // release: as in enqueue_unless_fired(); FIRED is clear while we hold the bit. The last
+  // access to *this.
+  state_.store(0, std::memory_order_release);
+  return false;
 }
 
 void event::fire() {

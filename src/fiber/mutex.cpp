@@ -1,4 +1,4 @@
-// fiber::sync::mutex: the protocol (steps 1-4, MU1, MU2) is in mutex.hpp.
+// fiber::sync::mutex: the protocol (steps 1-5, MU1-MU3) is in mutex.hpp.
 #include <spindle/fiber/sync/mutex.hpp>
 
 #include <spindle/config.hpp>
@@ -16,8 +16,7 @@ mutex::~mutex() {
                  "fiber::sync::mutex destroyed while locked");
 }
 
-void mutex::lock_slow() {
-  waiter self;
+bool mutex::take_or_enqueue(waiter& self) {
   bool enqueued = false;
   queue_lock_.lock();
   {
@@ -42,32 +41,62 @@ void mutex::lock_slow() {
     }
   }
   queue_lock_.unlock();
-  if (enqueued) self.park();  // returns owning the mutex: the unlocker handed it over (step 4)
+  return enqueued;
+}
+
+void mutex::lock_slow() {
+  waiter self;
+  if (take_or_enqueue(self)) self.park();  // returns owning the mutex: handed over (step 4)
+}
+
+bool mutex::lock_slow_until(twist::steady_clock::time_point deadline) {
+  waiter self;
+  if (!take_or_enqueue(self)) return true;
+  if (self.park_until(deadline)) return true;  // handed over (step 4)
+  bool unlinked = false;
+  queue_lock_.lock();
+  {
+    no_suspend_scope no_suspend(queue_lock_name);
+    unlinked = unlink_waiter(waiters_, self);
+    // relaxed: under queue_lock_, and state_ is LOCKED | HAS_WAITERS until we store (step 5).
+    if (unlinked && waiters_.empty()) state_.store(locked, std::memory_order_relaxed);
+  }
+  queue_lock_.unlock();
+  if (unlinked) return false;  // nobody will hand us the mutex (MU3)
+  self.park();  // an unlock popped us: its wake() hands the mutex over (MU3, WAIT4)
+  return true;
 }
 
 void mutex::unlock() {
   // relaxed: the holder reads what its own lock (or a hand-off it acquired) wrote.
   std::uint32_t state = state_.load(std::memory_order_relaxed);
   SPINDLE_VERIFY((state & locked) != 0, "fiber::sync::mutex::unlock() of a mutex that is not locked");
-  if ((state & has_waiters) == 0) {
-    std::uint32_t expected = locked;
-    // release: pairs with the acquire CAS in lock() / try_lock() / lock_slow().
-    if (state_.compare_exchange_strong(expected, 0, std::memory_order_release,
-                                       std::memory_order_relaxed)) {
-      return;  // last access to *this
+  while (true) {
+    if ((state & has_waiters) == 0) {
+      std::uint32_t expected = locked;
+      // release: pairs with the acquire CAS in lock() / try_lock() / take_or_enqueue().
+      if (state_.compare_exchange_strong(expected, 0, std::memory_order_release,
+                                         std::memory_order_relaxed)) {
+        return;  // last access to *this
+      }
     }
+    waiter* next = nullptr;
+    queue_lock_.lock();
+    {
+      no_suspend_scope no_suspend(queue_lock_name);
+      next = waiters_.pop_front();
+      // relaxed: under queue_lock_; the hand-off is published by next->wake() (release).
+      if (next != nullptr && waiters_.empty()) state_.store(locked, std::memory_order_relaxed);
+    }
+    queue_lock_.unlock();  // the mutex stays held (MU2): nobody may destroy it yet
+    if (next != nullptr) {
+      next->wake();  // hand-off: `next` owns the mutex now; *this may be destroyed by it at once
+      return;
+    }
+    // The last waiter timed out and left (step 5; it cleared HAS_WAITERS): step 3 again.
+    // relaxed: as above.
+    state = state_.load(std::memory_order_relaxed);
   }
-  waiter* next = nullptr;
-  queue_lock_.lock();
-  {
-    no_suspend_scope no_suspend(queue_lock_name);
-    next = waiters_.pop_front();
-    SPINDLE_ASSERT(next != nullptr, "fiber::sync::mutex: HAS_WAITERS without waiters (MU1)");
-    // relaxed: under queue_lock_; the hand-off is published by next->wake() (release).
-    if (waiters_.empty()) state_.store(locked, std::memory_order_relaxed);
-  }
-  queue_lock_.unlock();  // the mutex stays held (MU2): nobody may destroy it yet
-  next->wake();  // hand-off: `next` owns the mutex now; *this may be destroyed by it at once
 }
 
 }  // namespace spindle::fiber::sync

@@ -36,25 +36,36 @@ void timer_service::sleep_until(twist::steady_clock::time_point deadline) {
   e.deadline = deadline;
   detail::suspend([this, &e](handle h) {
     e.fiber = h;
-    insert(e);  // last touch of `e` (and of this frame)
+    arm(e);  // last touch of `e` (and of this frame)
   });
 }
 
-void timer_service::insert(entry& e) noexcept {
+bool timer_service::expire(entry& e) noexcept {
+  // The entry is out of the heap (popped, or never inserted): step 4.
+  return e.on_expire == nullptr || e.on_expire(e);  // false: `e` is not touched again (TIM1)
+}
+
+void timer_service::arm(entry& e) noexcept {
   lock_.lock();
-  bool stopped = false;
+  bool resume = false;
   bool earliest = false;
+  handle fiber;
   {
     no_suspend_scope no_suspend(lock_name);
-    stopped = guarded_.stopped;
-    if (!stopped) {
+    if (guarded_.stopped) {
+      resume = expire(e);
+    } else {
+      e.child_ = nullptr;
+      e.sibling_ = nullptr;
+      e.prev_ = nullptr;
+      e.armed_ = true;
       guarded_.heap = meld(guarded_.heap, &e);
       earliest = guarded_.heap == &e;
     }
+    if (resume) fiber = e.fiber;  // read while `e` surely exists (before lock_ is released)
   }
-  const handle fiber = e.fiber;  // read while `e` surely exists (before lock_ is released)
-  lock_.unlock();                // from here the thread may fire `e`: do not touch it
-  if (stopped) {
+  lock_.unlock();  // from here the thread may expire `e` and resume its fiber: do not touch it
+  if (resume) {
     fiber.resume();
     return;
   }
@@ -66,11 +77,38 @@ void timer_service::insert(entry& e) noexcept {
   }
 }
 
+void timer_service::disarm(entry& e) noexcept {
+  lock_.lock();
+  {
+    no_suspend_scope no_suspend(lock_name);
+    if (e.armed_) {
+      e.armed_ = false;
+      if (guarded_.heap == &e) {
+        guarded_.heap = pop_min(&e);
+      } else {
+        // Cut e's subtree out of its parent's child list, then meld what is left of it (its
+        // children) back into the heap.
+        if (e.prev_->child_ == &e) {
+          e.prev_->child_ = e.sibling_;
+        } else {
+          e.prev_->sibling_ = e.sibling_;
+        }
+        if (e.sibling_ != nullptr) e.sibling_->prev_ = e.prev_;
+        e.sibling_ = nullptr;
+        e.prev_ = nullptr;
+        guarded_.heap = meld(guarded_.heap, pop_min(&e));
+      }
+      e.child_ = nullptr;
+    }
+  }
+  lock_.unlock();  // TIM1: the service is done with `e`
+}
+
 void timer_service::run() noexcept {
   while (true) {
-    // acquire: pairs with the release bumps in insert() / stop().
+    // acquire: pairs with the release bumps in arm() / stop().
     const std::uint32_t seen = wake_word_.load(std::memory_order_acquire);
-    entry* due = nullptr;  // chained through `sibling`
+    entry* due = nullptr;  // the entries to resume, chained through `sibling_`
     bool stopped = false;
     bool has_next = false;
     twist::steady_clock::time_point next{};
@@ -82,8 +120,10 @@ void timer_service::run() noexcept {
       while (guarded_.heap != nullptr && (stopped || guarded_.heap->deadline <= now)) {
         entry* top = guarded_.heap;
         guarded_.heap = pop_min(top);
-        top->child = nullptr;
-        top->sibling = due;
+        top->armed_ = false;
+        top->child_ = nullptr;
+        if (!expire(*top)) continue;  // its owner resumes it: `top` is not touched again
+        top->sibling_ = due;
         due = top;
       }
       if (guarded_.heap != nullptr) {
@@ -94,7 +134,7 @@ void timer_service::run() noexcept {
     lock_.unlock();
     while (due != nullptr) {
       entry* e = due;
-      due = e->sibling;          // before resuming: the fiber frees `e` when it runs
+      due = e->sibling_;  // before resuming: the fiber frees `e` when it runs
       const handle fiber = e->fiber;
       fiber.resume();
     }
@@ -109,6 +149,7 @@ void timer_service::run() noexcept {
 }
 
 timer_service::entry* timer_service::meld(entry* a, entry* b) noexcept {
+  // a and b are roots (no prev_, no sibling_); the later one becomes the other's leftmost child.
   if (a == nullptr) return b;
   if (b == nullptr) return a;
   if (b->deadline < a->deadline) {
@@ -116,33 +157,41 @@ timer_service::entry* timer_service::meld(entry* a, entry* b) noexcept {
     a = b;
     b = t;
   }
-  b->sibling = a->child;
-  a->child = b;
+  b->sibling_ = a->child_;
+  if (a->child_ != nullptr) a->child_->prev_ = b;
+  b->prev_ = a;
+  a->child_ = b;
   return a;
 }
 
 timer_service::entry* timer_service::pop_min(entry* root) noexcept {
-  // First pass: meld the children in pairs, left to right, stacking the results.
+  // First pass: meld the children in pairs, left to right, stacking the results (the stack
+  // is chained through sibling_; meld overwrites a loser's sibling_ and prev_).
   entry* pairs = nullptr;
-  entry* child = root->child;
+  entry* child = root->child_;
   while (child != nullptr) {
     entry* a = child;
-    entry* b = a->sibling;
-    child = b != nullptr ? b->sibling : nullptr;
-    a->sibling = nullptr;
-    if (b != nullptr) b->sibling = nullptr;
+    entry* b = a->sibling_;
+    child = b != nullptr ? b->sibling_ : nullptr;
+    a->sibling_ = nullptr;
+    a->prev_ = nullptr;
+    if (b != nullptr) {
+      b->sibling_ = nullptr;
+      b->prev_ = nullptr;
+    }
     entry* m = meld(a, b);
-    m->sibling = pairs;
+    m->sibling_ = pairs;
     pairs = m;
   }
   // Second pass: meld the stacked pairs, last pair first.
   entry* result = nullptr;
   while (pairs != nullptr) {
-    entry* next = pairs->sibling;
-    pairs->sibling = nullptr;
+    entry* next = pairs->sibling_;
+    pairs->sibling_ = nullptr;
     result = meld(pairs, result);
     pairs = next;
   }
+  root->child_ = nullptr;
   return result;
 }
 

@@ -11,11 +11,15 @@
 //   { std::lock_guard guard(mu); ready = true; }
 //   ready_cv.notify_all();
 //
-// Wakeups: no spurious wakeups (a wait returns only after a notify picked it), and notify_one()
-// wakes the oldest waiter (FIFO). Still wait with a predicate: another fiber may take the
-// mutex, and change the state, between the notify and the woken waiter's relock.
-// No wait_for / wait_until yet: a timed wait needs a timer that can take a waiter back out
-// of the queue, racing a notify, and the timer service resumes only sleeping fibers.
+//   if (!ready_cv.wait_for(lock, std::chrono::milliseconds(5), [&] { return ready; })) {
+//     ...                                  // timed out, still not ready (fibers: options::timers)
+//   }
+//
+// Wakeups: no spurious wakeups (a wait returns only after a notify picked it, or a timed wait's
+// deadline passed), and notify_one() wakes the oldest waiter (FIFO). Still wait with a
+// predicate: another fiber may take the mutex, and change the state, between the notify and
+// the woken waiter's relock. A timed wait that a notify picked returns no_timeout even if its
+// deadline passed meanwhile: the notify is consumed, never lost (CV3).
 //
 // Protocol. waiters_ (a FIFO of fiber::sync::waiter nodes) and the mutex the waiters use are
 // guarded by the spinlock lock_.
@@ -24,29 +28,46 @@
 //   2. notify_one(): take lock_, pop the oldest waiter, release lock_, wake it.
 //   3. notify_all(): take lock_, move waiters_ into a local list, release lock_, wake each,
 //      reading the next link before waking it.
+//   4. wait_until(lock, deadline): as step 1, parking with waiter::park_until. Timed out: take
+//      lock_ and unlink our waiter (waiter.hpp, step 9). Found: timeout. Not found: a notify
+//      popped us (step 2 or 3) and its wake() is on the way: park() for it, no_timeout. Either
+//      way lock the mutex again before returning.
 // No lost wakeup (CV1): the waiter enqueues (step 1) before it unlocks the mutex. A notifier
 // that changed the predicate under the mutex after that unlock takes lock_ after the
 // waiter's release of lock_, so it finds the waiter (or a notify before it did, which also
 // woke it). The waiter's own wake-before-park race is waiter.hpp's WAIT1.
+// A notify is never lost to a timeout (CV3): a notify picks waiters under lock_ and a
+// timed-out waiter unlinks under lock_, so a waiter a notify picked is still waiting, takes
+// the wake and reports no_timeout (waiter.hpp, WAIT4) — a notify_one is never spent on a
+// waiter that then reports a timeout.
 // Destruction (CV2): a notify releases lock_ before its first wake(), and a waiter returns
-// only after being woken, so a woken waiter may destroy the condition variable at once, even
-// while its notifier is still waking others. (As with std::condition_variable, no notify may
+// only after being woken or after unlinking itself under lock_ (step 4), so a waiter may
+// destroy the condition variable as soon as its wait returns, even while its notifier is
+// still waking others. (As with std::condition_variable, no notify may
 // *start* on a destroyed one: the user orders their own calls.)
 //
-// Misuse caught: wait() with a lock that does not own its mutex, waits on one condition
-// variable with two different mutexes at once (always); destroying one that fibers or
-// threads wait on (debug).
+// A timed-out waiter's unlink is O(its place in the queue) under lock_.
+//
+// Misuse caught: wait() or a timed wait with a lock that does not own its mutex, waits on one
+// condition variable with two different mutexes at once (always); destroying one that fibers
+// or threads wait on (debug).
 #pragma once
 
+#include <chrono>
 #include <concepts>
+#include <utility>
 
 #include <spindle/config.hpp>
 #include <spindle/core/intrusive/queue.hpp>
 #include <spindle/core/spinlock.hpp>
 #include <spindle/fiber/sync/mutex.hpp>
 #include <spindle/fiber/sync/waiter.hpp>
+#include <spindle/twist/clock.hpp>
 
 namespace spindle::fiber::sync {
+
+// How a timed wait ended (std::cv_status, without the <condition_variable> include).
+enum class cv_status { no_timeout, timeout };
 
 class condition_variable {
  public:
@@ -79,6 +100,41 @@ class condition_variable {
     while (!pred()) wait(lock);
   }
 
+  // wait(lock), but gives up at `deadline` (and still takes the mutex again): timeout if no
+  // notify picked it by then. A fiber needs a timer service (options::timers).
+  template <class Lock>
+    requires std::same_as<typename Lock::mutex_type, mutex>
+  cv_status wait_until(Lock& lock, twist::steady_clock::time_point deadline) {
+    SPINDLE_VERIFY(lock.owns_lock(),
+                   "fiber::sync::condition_variable::wait_until() with a lock that does not "
+                   "own its mutex");
+    return wait_holding_until(*lock.mutex(), deadline);
+  }
+
+  // wait_until(lock, deadline) until pred() holds; returns pred() (false: timed out).
+  template <class Lock, class Predicate>
+    requires std::same_as<typename Lock::mutex_type, mutex>
+  bool wait_until(Lock& lock, twist::steady_clock::time_point deadline, Predicate pred) {
+    while (!pred()) {
+      if (wait_until(lock, deadline) == cv_status::timeout) return pred();
+    }
+    return true;
+  }
+
+  // wait_until(lock, now + timeout).
+  template <class Lock, class Rep, class Period>
+    requires std::same_as<typename Lock::mutex_type, mutex>
+  cv_status wait_for(Lock& lock, const std::chrono::duration<Rep, Period>& timeout) {
+    return wait_until(lock, deadline_after(timeout));
+  }
+
+  // wait_until(lock, now + timeout, pred).
+  template <class Lock, class Rep, class Period, class Predicate>
+    requires std::same_as<typename Lock::mutex_type, mutex>
+  bool wait_for(Lock& lock, const std::chrono::duration<Rep, Period>& timeout, Predicate pred) {
+    return wait_until(lock, deadline_after(timeout), std::move(pred));
+  }
+
   // Wakes the oldest waiter, if any.
   void notify_one() noexcept;
 
@@ -88,6 +144,10 @@ class condition_variable {
  private:
   // Step 1: enqueue, unlock `mu`, park, lock `mu` again. The caller holds `mu`.
   void wait_holding(mutex& mu);
+  // Step 4. The caller holds `mu`.
+  cv_status wait_holding_until(mutex& mu, twist::steady_clock::time_point deadline);
+  // Step 1's enqueue, under lock_.
+  void enqueue(waiter& self, mutex& mu);
 
   core::spinlock lock_;
   struct {

@@ -6,6 +6,8 @@
 //   payload = make();
 //   ready.fire();                        // everything before fire() is visible after wait()
 //
+//   if (!ready.wait_for(std::chrono::milliseconds(5))) give_up();  // fibers: options::timers
+//
 // Protocol. state_ is one word: FIRED (bit 1) and a lock bit (bit 0) that guards waiters_.
 // The lock bit lives in the same word as FIRED so that fire() can release the lock and
 // publish FIRED in one store — its last access to the event (EV1). (A separate spinlock would
@@ -18,17 +20,29 @@
 //      move waiters_ into a local list; store FIRED (release: drops the lock bit too). From
 //      here the event may be gone (EV1). Wake each waiter from the local list, reading the
 //      next link before waking (a woken waiter's node may vanish at once).
+//   4. wait_until(deadline): steps 1-2, parking with waiter::park_until. Timed out: take the
+//      lock bit unless FIRED is seen (waiter.hpp, step 9). FIRED: fire() took our waiter with
+//      all the others and its wake() is on the way — park() for it, return true. Lock bit
+//      taken: FIRED is clear, so no fire() has run and our waiter is still linked (EV2):
+//      unlink it, release the lock bit (release store of 0), return false.
 // No lost wakeup: a waiter enqueues only under the lock bit with FIRED clear; fire() takes the
 // same bit before setting FIRED, so it finds every waiter that will ever park.
+// EV2 (a timed-out waiter is linked until it leaves, or fire() took it): waiters leave
+// waiters_ only by fire()'s splice, which sets FIRED in the same critical section, or by
+// their own unlink in step 4 — each under the lock bit.
 // Destroy the event only when no fire() can still be running: e.g. right after wait() returned
-// — fire()'s last access was the store that wait() read (storage-tested).
+// — fire()'s last access was the store that wait() read (storage-tested); or after a timed
+// wait returned false, if no fire() may still start. A timed-out waiter's unlink is
+// O(its place in the queue), under the lock bit.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 
 #include <spindle/core/intrusive/queue.hpp>
 #include <spindle/fiber/sync/waiter.hpp>
 #include <spindle/twist/atomic.hpp>
+#include <spindle/twist/clock.hpp>
 
 namespace spindle::fiber::sync {
 
@@ -45,6 +59,17 @@ class event {
   // Blocks the calling fiber or thread until fire() has been called.
   void wait();
 
+  // wait(), but gives up at `deadline`: true if fired. A fiber needs a timer service
+  // (options::timers).
+  bool wait_until(twist::steady_clock::time_point deadline);
+
+  // wait_until(now + timeout).
+  template <class Rep, class Period>
+  bool wait_for(const std::chrono::duration<Rep, Period>& timeout) {
+    if (is_fired()) return true;
+    return wait_until(deadline_after(timeout));
+  }
+
   // Fires the event and wakes every waiter. Any thread or fiber; idempotent.
   void fire();
 
@@ -57,6 +82,8 @@ class event {
 
   // Takes the lock bit; returns false instead if FIRED is set.
   bool lock_unless_fired() noexcept;
+  // Step 2 up to the park: enqueues `self` (true), or returns false if FIRED is set.
+  bool enqueue_unless_fired(waiter& self) noexcept;
 
   // FIRED | lock bit. Written by CAS (taking the lock), store (releasing it, or firing).
   twist::atomic<std::uint32_t> state_{0};

@@ -1,11 +1,15 @@
 // A mutex for fibers and threads: a fiber that has to wait suspends (its worker runs other
-// work), a plain thread parks on a futex. Lockable (std::lock_guard, std::unique_lock).
+// work), a plain thread parks on a futex. TimedLockable (std::lock_guard, std::unique_lock,
+// std::unique_lock::try_lock_for).
 //
 //   fiber::sync::mutex mu;
 //   fiber::go(pool, [&] {
 //     std::lock_guard guard(mu);       // suspends this fiber while another holds it
 //     ++counter;
 //   });
+//   fiber::go(pool, [&] {              // a timed wait in a fiber needs options::timers
+//     if (mu.try_lock_for(std::chrono::milliseconds(5))) { ++counter; mu.unlock(); }
+//   }, opts);
 //
 // Fairness: strict FIFO hand-off once anyone waits. unlock() with waiters does not free the
 // mutex: it passes ownership to the oldest waiter, so a newcomer can never overtake a queued
@@ -24,6 +28,18 @@
 //   3. unlock(): CAS state_ LOCKED -> 0 (release). Done if it succeeds (no waiters).
 //   4. slow path: take queue_lock_, pop the oldest waiter; if the queue is now empty store
 //      LOCKED (clears HAS_WAITERS, keeps LOCKED: MU1, MU2); release queue_lock_; wake it.
+//      If the queue was empty (its last waiter timed out and left after our load, step 5),
+//      release queue_lock_ and go back to step 3.
+//   5. try_lock_until(): steps 1-2, parking with waiter::park_until. Timed out: take
+//      queue_lock_ and unlink our waiter (waiter.hpp, step 9). Found: if the queue is now
+//      empty store LOCKED (clears HAS_WAITERS; the holder keeps LOCKED: MU1, MU2 — state_
+//      cannot change meanwhile, as every fast-path CAS fails while HAS_WAITERS is set and
+//      every slow path needs queue_lock_); release queue_lock_; return false. Not found: an
+//      unlock popped us and is handing the mutex over: park() for its wake() and return true.
+// No hand-off to a waiter that left (MU3): unlock() hands the mutex only to a waiter it pops
+// under queue_lock_; a timed-out waiter leaves only if it unlinked itself under queue_lock_
+// first. So a popped waiter is still there, and its park() (step 2 or step 5) takes the
+// ownership: the hand-off is never dropped, and a waiter that returned false owns nothing.
 // Hand-off publishes: the unlocker's critical section happens-before its wake() (release),
 // which happens-before the waiter's park() returning (acquire), waiter.hpp.
 // No lost wakeup: a waiter sets HAS_WAITERS before it enqueues, under queue_lock_; the unlock
@@ -34,16 +50,20 @@
 // so nobody may destroy it (the woken owner may destroy it at once: wake() touches only the
 // waiter).
 //
+// A timed-out waiter's unlink is O(its place in the queue) under queue_lock_.
+//
 // Misuse caught: unlock() of a mutex that is not locked (always), destroying a locked mutex
 // (debug). Unlock by a non-owner is not detected.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 
 #include <spindle/core/intrusive/queue.hpp>
 #include <spindle/core/spinlock.hpp>
 #include <spindle/fiber/sync/waiter.hpp>
 #include <spindle/twist/atomic.hpp>
+#include <spindle/twist/clock.hpp>
 
 namespace spindle::fiber::sync {
 
@@ -76,6 +96,20 @@ class mutex {
                                           std::memory_order_relaxed);
   }
 
+  // lock(), but gives up at `deadline`: true if it holds the mutex. A fiber needs a timer
+  // service (options::timers).
+  bool try_lock_until(twist::steady_clock::time_point deadline) {
+    if (try_lock()) return true;
+    return lock_slow_until(deadline);
+  }
+
+  // try_lock_until(now + timeout).
+  template <class Rep, class Period>
+  bool try_lock_for(const std::chrono::duration<Rep, Period>& timeout) {
+    if (try_lock()) return true;
+    return lock_slow_until(deadline_after(timeout));
+  }
+
   // Releases the mutex, handing it to the oldest waiter if there is one. The caller must hold
   // it; unlocking a mutex that is not locked stops the program.
   void unlock();
@@ -85,6 +119,9 @@ class mutex {
   static constexpr std::uint32_t has_waiters = 2;  // bit 1: waiters_ is non-empty (MU1)
 
   void lock_slow();
+  bool lock_slow_until(twist::steady_clock::time_point deadline);
+  // Step 2 up to the park: takes the mutex (false) or enqueues `self` (true).
+  bool take_or_enqueue(waiter& self);
 
   // LOCKED | HAS_WAITERS. Read and CASed by anyone; HAS_WAITERS changes under queue_lock_ only.
   twist::atomic<std::uint32_t> state_{0};
