@@ -2,6 +2,7 @@
 target_sources(spindle PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/fiber.cpp
   ${CMAKE_CURRENT_LIST_DIR}/stack_allocator.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/slab_stack_allocator.cpp
   ${CMAKE_CURRENT_LIST_DIR}/timer_service.cpp
   ${CMAKE_CURRENT_LIST_DIR}/waiter.cpp
   ${CMAKE_CURRENT_LIST_DIR}/mutex.cpp

@@ -12,7 +12,10 @@
 //   opts.stacks = &my_allocator;          // e.g. a fiber pool's per-worker arena
 //   fiber::go(pool, body, opts);
 //
-// Your own allocator must tolerate deallocate() on any thread that runs fibers.
+// Your own allocator must tolerate deallocate() on any thread that runs fibers. For more live
+// fibers than the kernel allows guarded stacks (about 32,700 on Linux by default), use
+// fiber::slab_stack_allocator (slab_stack_allocator.hpp: many stacks per mapping, no guard
+// page per stack).
 #pragma once
 
 #include <cstddef>
