@@ -4,6 +4,7 @@
 #include <utility>
 
 #include <spindle/config.hpp>
+#include <spindle/exec/detail/strand_task_scope.hpp>
 #include <spindle/exec/detail/thread_state.hpp>
 #include <spindle/twist/spin_wait.hpp>
 
@@ -40,6 +41,7 @@ void strand::run_batch(task& self) {
     auto batch = s.inbox_.pop_all_fifo();
     while (task* t = batch.pop_front()) {
       ++ran;
+      detail::strand_task_scope inside(s, *t);  // debug builds: blocking in `t` is caught
       detail::run_task(*t, s, s.on_task_failure_);
     }
   }

@@ -10,6 +10,8 @@
 
 #include <spindle/config.hpp>
 #include <spindle/coro/detail/control_block.hpp>
+#include <spindle/exec/detail/strand_task_scope.hpp>
+#include <spindle/exec/strand.hpp>
 #include <spindle/fiber/no_suspend_scope.hpp>
 #include <spindle/fiber/stack_allocator.hpp>
 #include <spindle/fiber/suspend.hpp>
@@ -33,9 +35,7 @@ std::uint64_t new_id() noexcept {
   return next_id::get().fetch_add(1, std::memory_order_relaxed) + 1;
 }
 
-}  // namespace
-
-void check_may_block(const char* operation) noexcept {
+void check_no_spinlock_held(const char* operation) noexcept {
   if (const no_suspend_scope* scope = no_suspend_scope::innermost()) {
     char text[256];
     std::snprintf(text, sizeof text,
@@ -45,6 +45,38 @@ void check_may_block(const char* operation) noexcept {
     ::spindle::detail::assertion_failed("no_suspend_scope::innermost() == nullptr", text,
                                         __FILE__, __LINE__);
   }
+}
+
+// The strand rule (docs/fiber.md, "Fibers and strands"): a strand's task holds the strand from
+// its start to its end, so nothing in it may suspend or park. switch_to() is the exception: it
+// names where the fiber goes, so leaving the strand is visible at the call (it skips this).
+void check_outside_strand_task(const char* operation) noexcept {
+  const exec::detail::strand_task_scope* inside = exec::detail::strand_task_scope::innermost();
+  if (inside == nullptr) return;
+  const std::string_view under = inside->owner().underlying().name();
+  const bool on_fiber = current_fiber::get() != nullptr;
+  char text[512];
+  std::snprintf(text, sizeof text,
+                "fiber: %s inside a task of exec::strand %p (on '%.*s'): %s; %s", operation,
+                static_cast<const void*>(&inside->owner()), static_cast<int>(under.size()),
+                under.data(),
+                on_fiber ? "a strand's task must not suspend (the strand would run its next "
+                           "task while this one is still inside, breaking its mutual exclusion)"
+                         : "a strand's task must not park its thread (the strand and every task "
+                           "queued behind it would wait, forever if the wake is to come from one "
+                           "of them)",
+                on_fiber ? "leave the strand first with fiber::switch_to(<another executor>)"
+                         : "block outside the strand's tasks (e.g. in a fiber on another "
+                           "executor)");
+  ::spindle::detail::assertion_failed("strand_task_scope::innermost() == nullptr", text, __FILE__,
+                                      __LINE__);
+}
+
+}  // namespace
+
+void check_may_block(const char* operation) noexcept {
+  check_no_spinlock_held(operation);
+  check_outside_strand_task(operation);
 }
 
 fiber_block* fiber_block::current() noexcept { return current_fiber::get(); }
@@ -120,10 +152,15 @@ void fiber_block::step(exec::task& self_task) {
   fiber_block* outer = current_fiber::get();
   current_fiber::set(&self);
   std::exception_ptr escaped;
-  try {
-    self.coroutine_.resume();
-  } catch (...) {
-    escaped = std::current_exception();
+  {
+    // Inside a strand's task only if the strand runs this fiber (debug builds; see
+    // exec/detail/strand_task_scope.hpp). Closed before after_switch (STEP1).
+    exec::detail::resumable_body_scope body(self);
+    try {
+      self.coroutine_.resume();
+    } catch (...) {
+      escaped = std::current_exception();
+    }
   }
   current_fiber::set(outer);
   if (self.coroutine_.is_done()) {
@@ -202,8 +239,12 @@ void yield() {
 }
 
 void switch_to(exec::executor& ex) {
-  exec::executor* target = &ex;
-  detail::suspend([target](handle h) { h.resume_on(*target); });
+  // Allowed inside a strand's task (the one suspension that is: it is how a fiber leaves the
+  // strand, by name); not while holding a spinlock.
+  detail::fiber_block& self = detail::current_or_stop("fiber::switch_to()");
+  detail::check_no_spinlock_held("fiber::switch_to()");
+  self.suspend({[](void* target, handle h) { h.resume_on(*static_cast<exec::executor*>(target)); },
+                &ex});
 }
 
 namespace this_fiber {

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <spindle/exec/detail/strand_task_scope.hpp>
 #include <spindle/exec/manual_executor.hpp>
 #include <spindle/exec/strand.hpp>
 
@@ -88,3 +89,31 @@ TEST(Strand, StrandsStack) {
   manual.drain();
   EXPECT_EQ(log, (std::vector<int>{0, 1, 2}));
 }
+
+#ifndef NDEBUG
+// The mark that debug checks above exec read (fiber: blocking inside a strand's task): set while
+// each task runs, naming the innermost strand, restored through nesting and cleared afterwards.
+TEST(Strand, MarksTheThreadWhileEachTaskRuns) {
+  using scope = exec::detail::strand_task_scope;
+  exec::manual_executor manual;
+  exec::strand outer(manual);
+  exec::strand inner(static_cast<exec::executor&>(outer));
+  std::vector<const exec::strand*> seen;
+  bool other_marked = false;
+  auto innermost_strand = [] { return scope::innermost() ? &scope::innermost()->owner() : nullptr; };
+  exec::submit(inner, [&] {
+    seen.push_back(innermost_strand());
+    exec::manual_executor pumped;  // a task that pumps another strand: marks nest and unwind
+    exec::strand other(pumped);
+    exec::submit(other, [&] { other_marked = innermost_strand() == &other; });
+    pumped.drain();
+    seen.push_back(innermost_strand());
+  });
+  exec::submit(outer, [&] { seen.push_back(innermost_strand()); });
+  EXPECT_EQ(scope::innermost(), nullptr);
+  manual.drain();
+  EXPECT_EQ(scope::innermost(), nullptr);
+  EXPECT_TRUE(other_marked);
+  EXPECT_EQ(seen, (std::vector<const exec::strand*>{&inner, &inner, &outer}));
+}
+#endif

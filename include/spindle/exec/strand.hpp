@@ -30,6 +30,11 @@
 // submit() takes every queued task back, rethrows for its own task, and reports the others
 // (submitted concurrently by other threads) to the error handler as executor_stopped failures.
 // The destructor requires the strand to be idle (SPINDLE_VERIFY).
+// Blocking inside a task: a task holds the strand from its start to its end, so it must not
+// suspend a fiber or park its thread (that would let the next task in early, or hold the
+// strand up). Debug builds catch it in fiber's blocking operations: run_batch marks the thread
+// while each task runs (detail/strand_task_scope.hpp; the rule: docs/fiber.md, "Fibers and
+// strands").
 #pragma once
 
 #include <cstddef>

@@ -75,7 +75,9 @@ void sleep_for(std::chrono::nanoseconds duration);
 void sleep_until(twist::steady_clock::time_point deadline);
 
 // Continues the calling fiber on `ex`: returns when a worker of `ex` runs it; `ex` is the
-// fiber's executor from then on. Fibers only.
+// fiber's executor from then on. Fibers only. The one suspension allowed in a fiber that runs
+// on an exec::strand: switch_to(strand) enters the strand's serialized section, switch_to(other)
+// leaves it (docs/fiber.md, "Fibers and strands").
 void switch_to(exec::executor& ex);
 
 namespace this_fiber {

@@ -67,8 +67,9 @@ class no_suspend_scope {
 
 namespace detail {
 
-// Stops the program if a no_suspend_scope is open on this thread (`operation` names what was
-// about to block). Debug builds only.
+// Stops the program if a no_suspend_scope is open on this thread, or if the thread runs a
+// strand's task (exec/detail/strand_task_scope.hpp; the rule: docs/fiber.md, "Fibers and
+// strands"). `operation` names what was about to block. Debug builds only.
 void check_may_block(const char* operation) noexcept;
 
 }  // namespace detail

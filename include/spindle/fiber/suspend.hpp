@@ -8,8 +8,9 @@
 //   // Back here once someone called h.resume().
 //
 // Protocol (the fiber side; step() in detail/fiber_block.hpp is the worker side):
-//   1. check: the caller is a fiber, it is the innermost coroutine on this thread, and no
-//      no_suspend_scope is open (debug builds);
+//   1. check: the caller is a fiber, it is the innermost coroutine on this thread, no
+//      no_suspend_scope is open and no strand task is running (debug builds; switch_to() may
+//      leave a strand's task: docs/fiber.md, "Fibers and strands");
 //   2. store a pointer to `after_switch` (a local of this call, on the fiber's stack) in the
 //      fiber's block, and switch to the worker (coro::suspend);
 //   3. the worker, now off the fiber's stack, calls after_switch(handle);
@@ -36,13 +37,13 @@
 namespace spindle::fiber::detail {
 
 // The running fiber, or a usage error (the program stops, naming `operation`); the second
-// also checks that no no_suspend_scope is open.
+// also checks that it may block (check_may_block, no_suspend_scope.hpp).
 fiber_block& current_or_stop(const char* operation) noexcept;
 fiber_block& current_to_suspend(const char* operation) noexcept;
 
 // Suspends the running fiber; calls after_switch(handle) once it is off its stack (above).
-// Calling it outside a fiber, from a coroutine nested in a fiber, or inside a
-// no_suspend_scope stops the program with a message.
+// Calling it outside a fiber, from a coroutine nested in a fiber, inside a no_suspend_scope or
+// inside a strand's task stops the program with a message.
 template <class AfterSwitch>
   requires std::is_invocable_v<AfterSwitch&, handle>
 void suspend(AfterSwitch&& after_switch) {
