@@ -11,7 +11,10 @@
 //               two rendezvous); and the same through fiber::sync::event pairs.
 //   mutex       N fibers on the pool (N = 4, 16, 64), each lock/increment/unlock in a loop;
 //               peer: std::mutex with N OS threads. Throughput, ops/s.
-//   parked      RSS growth per fiber with N fibers parked on one event (default stack size).
+//   parked      RSS growth per fiber with N fibers parked on one event (64 KiB stacks): the
+//               default guarded stacks (which stop near 32,700 fibers: vm.max_map_count) and
+//               fiber::slab_stack_allocator (100,000 and 1,000,000 fibers); also the kernel
+//               mappings and page-table memory they add.
 //   allocs      operator new calls per operation in steady state (allocation_counter.cpp):
 //               spawn (warm stack cache), yield, mutex (uncontended), event wait/fire; the
 //               contended rows count allocations in the mutex and ping-pong runs.
@@ -36,6 +39,7 @@
 #include <spindle/exec/manual_executor.hpp>
 #include <spindle/fiber/chan/channel.hpp>
 #include <spindle/fiber/fiber.hpp>
+#include <spindle/fiber/slab_stack_allocator.hpp>
 #include <spindle/fiber/stack_allocator.hpp>
 #include <spindle/fiber/sync/event.hpp>
 #include <spindle/fiber/sync/mutex.hpp>
@@ -428,16 +432,24 @@ void bm_mutex_std_threads(benchmark::State& state) {
 
 // ---- memory per parked fiber ---------------------------------------------------------------
 
-void bm_parked_spindle_fibers(benchmark::State& state) {
+// Parks state.range(0) fibers on one event, with stacks from `stacks` (null: the default
+// guarded stacks), and reports RSS, kernel mappings and page-table memory added per fiber.
+void parked_fibers(benchmark::State& state, fiber::stack_allocator* stacks) {
   exec::fast_pool& pool = shared_pool();
   const auto wanted = static_cast<std::int64_t>(state.range(0));
+  fiber::options opts;
+  opts.stacks = stacks;
   double bytes_per_fiber = 0;
+  double page_table_bytes_per_fiber = 0;
+  double mappings_added = 0;
   std::int64_t parked = 0;
   for (auto _ : state) {
     fiber::sync::event release;
     fiber::sync::wait_group started;
     fiber::sync::wait_group finished;
     const std::int64_t before = resident_bytes();
+    const std::int64_t page_tables_before = page_table_bytes();
+    const std::int64_t mappings_before = mapping_count();
     parked = 0;
     try {
       for (; parked < wanted; ++parked) {
@@ -448,7 +460,7 @@ void bm_parked_spindle_fibers(benchmark::State& state) {
             started.done();
             release.wait();
             finished.done();
-          });
+          }, opts);
         } catch (...) {
           started.done();
           finished.done();
@@ -460,8 +472,11 @@ void bm_parked_spindle_fibers(benchmark::State& state) {
     }
     started.wait();
     const std::int64_t after = resident_bytes();
-    bytes_per_fiber = parked > 0 ? static_cast<double>(after - before) / static_cast<double>(parked)
-                                 : 0;
+    const double fibers = parked > 0 ? static_cast<double>(parked) : 1;
+    bytes_per_fiber = static_cast<double>(after - before) / fibers;
+    page_table_bytes_per_fiber =
+        static_cast<double>(page_table_bytes() - page_tables_before) / fibers;
+    mappings_added = static_cast<double>(mapping_count() - mappings_before);
     release.fire();
     finished.wait();
     // wait() returns before the last fibers have left their stacks: let the pool go idle.
@@ -469,9 +484,22 @@ void bm_parked_spindle_fibers(benchmark::State& state) {
   }
   state.counters["fibers_parked"] = static_cast<double>(parked);
   state.counters["rss_bytes/fiber"] = bytes_per_fiber;
+  state.counters["page_table_bytes/fiber"] = page_table_bytes_per_fiber;
+  state.counters["mappings_added"] = mappings_added;
   if (parked < wanted) {
     state.SetLabel("stack allocation failed after " + std::to_string(parked) + " fibers");
   }
+}
+
+// The default: a guarded stack per fiber (two kernel mappings each), so about 32,700 at most
+// under Linux's default vm.max_map_count.
+void bm_parked_spindle_fibers(benchmark::State& state) { parked_fibers(state, nullptr); }
+
+// fiber::slab_stack_allocator, default options: 64 KiB stacks (as above), 256 per slab (one
+// mapping each). A fresh allocator per run, unmapped after it, so runs do not inherit slabs.
+void bm_parked_spindle_fibers_slab(benchmark::State& state) {
+  fiber::slab_stack_allocator stacks;
+  parked_fibers(state, &stacks);
 }
 
 // ---- allocations per operation in steady state ---------------------------------------------
@@ -572,6 +600,8 @@ void bm_event_wait_fire_spindle(benchmark::State& state) {
 }  // namespace
 
 BENCHMARK(bm_parked_spindle_fibers)->Arg(kParkedFibers)->Arg(kParkedFibersWithinMapLimit)
+    ->Iterations(1)->UseRealTime();
+BENCHMARK(bm_parked_spindle_fibers_slab)->Arg(kParkedFibers)->Arg(kParkedFibersMillion)
     ->Iterations(1)->UseRealTime();
 BENCHMARK(bm_skynet_spindle_wait_group)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(bm_skynet_spindle_shared_stacks)->Unit(benchmark::kMillisecond)->UseRealTime();

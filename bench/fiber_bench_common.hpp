@@ -25,6 +25,8 @@ inline constexpr std::int64_t kMutexOps = 2'000'000;     // per run, split among
 // every guarded stack is two mappings (the guard page and the usable pages).
 inline constexpr std::int64_t kParkedFibers = 100'000;
 inline constexpr std::int64_t kParkedFibersWithinMapLimit = 25'000;
+// Slab stacks only (fiber::slab_stack_allocator): about 4 GB resident, 68 GB of address space.
+inline constexpr std::int64_t kParkedFibersMillion = 1'000'000;
 
 // Stops the Boost.Fiber peer's scheduler threads (fiber_bench_boost.cpp), if they were
 // started. Call before main() returns.
@@ -39,6 +41,30 @@ inline std::int64_t resident_bytes() {
   const int read = std::fscanf(statm, "%lld %lld", &total, &resident);
   std::fclose(statm);
   return read == 2 ? resident * ::sysconf(_SC_PAGESIZE) : 0;
+}
+
+// Page-table memory of this process in bytes (VmPTE in /proc/self/status), or 0. Not part of
+// the RSS: a parked fiber's stack page costs its page-table entry on top.
+inline std::int64_t page_table_bytes() {
+  std::FILE* status = std::fopen("/proc/self/status", "r");
+  if (status == nullptr) return 0;
+  char line[256];
+  long long kib = 0;
+  while (std::fgets(line, sizeof line, status) != nullptr) {
+    if (std::sscanf(line, "VmPTE: %lld kB", &kib) == 1) break;
+  }
+  std::fclose(status);
+  return kib * 1024;
+}
+
+// Kernel mappings (VMAs) of this process: the lines of /proc/self/maps, or 0.
+inline std::int64_t mapping_count() {
+  std::FILE* maps = std::fopen("/proc/self/maps", "r");
+  if (maps == nullptr) return 0;
+  std::int64_t lines = 0;
+  for (int c; (c = std::fgetc(maps)) != EOF;) lines += c == '\n';
+  std::fclose(maps);
+  return lines;
 }
 
 }  // namespace spindle::bench::fiber_bench

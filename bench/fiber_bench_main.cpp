@@ -133,20 +133,44 @@ class summarizing_reporter : public benchmark::ConsoleReporter {
       std::printf("  %-10d %14.2f %14.2f %8.2f %14.2f\n", n, f, s, s > 0 ? f / s : -1.0, g);
     }
 
-    std::printf("memory per parked fiber (RSS growth / fibers, %zu KiB stacks):\n",
+    std::printf("memory per parked fiber (RSS growth / fibers, %zu KiB stacks; page tables and "
+                "kernel mappings are not in the RSS):\n",
                 static_cast<std::size_t>(64));
-    for (std::int64_t n : {kParkedFibers, kParkedFibersWithinMapLimit}) {
-      const std::string key = "bm_parked_spindle_fibers/" + std::to_string(n) +
+    struct parked_row {
+      const char* label;
+      const char* benchmark;
+      std::int64_t wanted;
+    };
+    const parked_row parked_rows[] = {
+        {"guarded (default)", "bm_parked_spindle_fibers", kParkedFibers},
+        {"guarded (default)", "bm_parked_spindle_fibers", kParkedFibersWithinMapLimit},
+        {"slab stacks", "bm_parked_spindle_fibers_slab", kParkedFibers},
+        {"slab stacks", "bm_parked_spindle_fibers_slab", kParkedFibersMillion},
+    };
+    double slab_bytes = -1;
+    for (const parked_row& row : parked_rows) {
+      const std::string key = std::string(row.benchmark) + "/" + std::to_string(row.wanted) +
                               "/iterations:1/real_time";
       const double parked = counter(key, "fibers_parked");
-      std::printf("  spindle, %6lld wanted: %8.0f parked, %8.0f bytes/fiber%s\n",
-                  static_cast<long long>(n), parked, counter(key, "rss_bytes/fiber"),
-                  parked >= 0 && parked < static_cast<double>(n) ? "  (stack allocation failed)"
-                                                                : "");
+      const double bytes = counter(key, "rss_bytes/fiber");
+      if (row.wanted == kParkedFibers && std::string(row.label) == "slab stacks") slab_bytes = bytes;
+      std::printf("  spindle %-17s %7lld wanted: %8.0f parked, %6.0f bytes/fiber, +%4.0f page "
+                  "tables, +%5.0f mappings%s\n",
+                  row.label, static_cast<long long>(row.wanted), parked, bytes,
+                  counter(key, "page_table_bytes/fiber"), counter(key, "mappings_added"),
+                  parked >= 0 && parked < static_cast<double>(row.wanted)
+                      ? "  (stack allocation failed: vm.max_map_count, two mappings per "
+                        "guarded stack; expected near 32,700)"
+                      : "");
     }
+    const double go_parked = peer(go, "go_parked_rss_bytes");
     std::printf("  Go, %6lld goroutines:            %8.0f bytes/goroutine (runtime stack in use "
                 "%.0f)\n", static_cast<long long>(kParkedFibers),
-                peer(go, "go_parked_rss_bytes"), peer(go, "go_parked_stack_bytes"));
+                go_parked, peer(go, "go_parked_stack_bytes"));
+    if (slab_bytes > 0 && go_parked > 0) {
+      std::printf("  ratio spindle slab stacks / Go, %lld fibers: %.2f\n",
+                  static_cast<long long>(kParkedFibers), slab_bytes / go_parked);
+    }
 
     std::printf("allocations per operation (steady state; target 0):\n");
     const std::string channel_pingpong =
