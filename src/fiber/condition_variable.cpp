@@ -25,6 +25,7 @@ void condition_variable::enqueue(waiter& self, mutex& mu) {
                    "fiber::sync::condition_variable: concurrent waits with different mutexes");
     guarded_.waiters_mutex = &mu;
     guarded_.waiters.push_back(self);  // step 1: before the mutex is released (CV1)
+    if (self.is_timed()) ++guarded_.timed_waiters;
   }
   lock_.unlock();
 }
@@ -39,26 +40,30 @@ void condition_variable::wait_holding(mutex& mu) {
 
 cv_status condition_variable::wait_holding_until(mutex& mu,
                                                  twist::steady_clock::time_point deadline) {
-  waiter self;
+  waiter self(timed);
   enqueue(self, mu);
   mu.unlock();
-  bool woken = self.park_until(deadline);
+  const bool woken = self.park_until(deadline);  // woken: claimed, cv untouched since (CV2)
   if (!woken) {
-    bool unlinked = false;
     lock_.lock();
     {
       no_suspend_scope no_suspend(lock_name);
-      unlinked = unlink_waiter(guarded_.waiters, self);
+      // Not found: a notify skipped us (our timeout won) and counted us out itself.
+      if (unlink_waiter(guarded_.waiters, self)) --guarded_.timed_waiters;
       if (guarded_.waiters.empty()) guarded_.waiters_mutex = nullptr;
     }
     lock_.unlock();
-    if (!unlinked) {
-      self.park();  // a notify picked us: take its wake (CV3, WAIT4)
-      woken = true;
-    }
   }
   mu.lock();
   return woken ? cv_status::no_timeout : cv_status::timeout;
+}
+
+waiter* condition_variable::pop_claimed() noexcept {
+  while (waiter* w = guarded_.waiters.pop_front()) {
+    if (w->is_timed()) --guarded_.timed_waiters;
+    if (w->claim()) return w;  // else its timeout won: skip it, it leaves on its own (CV3)
+  }
+  return nullptr;
 }
 
 void condition_variable::notify_one() noexcept {
@@ -66,7 +71,7 @@ void condition_variable::notify_one() noexcept {
   lock_.lock();
   {
     no_suspend_scope no_suspend(lock_name);
-    next = guarded_.waiters.pop_front();
+    next = pop_claimed();
     if (guarded_.waiters.empty()) guarded_.waiters_mutex = nullptr;
   }
   lock_.unlock();  // CV2: the last access to *this, before anyone is woken
@@ -78,7 +83,11 @@ void condition_variable::notify_all() noexcept {
   lock_.lock();
   {
     no_suspend_scope no_suspend(lock_name);
-    woken.splice(guarded_.waiters);
+    if (guarded_.timed_waiters == 0) {
+      woken.splice(guarded_.waiters);  // untimed waiters only: nothing to claim
+    } else {
+      while (waiter* w = pop_claimed()) woken.push_back(*w);
+    }
     guarded_.waiters_mutex = nullptr;
   }
   lock_.unlock();  // CV2: the last access to *this, before anyone is woken

@@ -45,6 +45,7 @@ bool event::enqueue_unless_fired(waiter& self) noexcept {
   {
     no_suspend_scope no_suspend(lock_name);
     waiters_.push_back(self);
+    if (self.is_timed()) ++timed_waiters_;
   }
   // release: publishes waiters_ to the next holder's acquire CAS. FIRED is clear while we
   // hold the bit (only a holder sets it), so the new value is 0.
@@ -62,17 +63,15 @@ void event::wait() {
 bool event::wait_until(twist::steady_clock::time_point deadline) {
   // acquire: pairs with the release store in fire().
   if ((state_.load(std::memory_order_acquire) & fired) != 0) return true;
-  waiter self;
+  waiter self(timed);
   if (!enqueue_unless_fired(self)) return true;
-  if (self.park_until(deadline)) return true;
-  if (!lock_unless_fired()) {
-    self.park();  // fire() took us with the others: take its wake (step 4, WAIT4)
-    return true;
-  }
+  if (self.park_until(deadline)) return true;  // claimed: the event is not touched again
+  if (!lock_unless_fired()) return true;  // fire() skipped us (step 4); fired all the same
   {
     no_suspend_scope no_suspend(lock_name);
     [[maybe_unused]] const bool unlinked = unlink_waiter(waiters_, self);
     SPINDLE_ASSERT(unlinked, "fiber::sync::event: a timed-out waiter left the queue unfired (EV2)");
+    --timed_waiters_;
   }
   // release: as in enqueue_unless_fired(); FIRED is clear while we hold the bit. The last
   // access to *this.
@@ -85,7 +84,14 @@ void event::fire() {
   core::intrusive::queue<waiter, waiter_tag> woken;
   {
     no_suspend_scope no_suspend(lock_name);
-    woken.splice(waiters_);
+    if (timed_waiters_ == 0) {
+      woken.splice(waiters_);  // untimed waiters only: nothing to claim
+    } else {
+      while (waiter* w = waiters_.pop_front()) {
+        if (w->claim()) woken.push_back(*w);  // else its timeout won: it leaves on its own
+      }
+      timed_waiters_ = 0;
+    }
   }
   // release: pairs with the acquire loads in wait() / lock_unless_fired(); also drops the
   // lock bit. EV1: the last access to *this.

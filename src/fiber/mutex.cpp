@@ -50,21 +50,20 @@ void mutex::lock_slow() {
 }
 
 bool mutex::lock_slow_until(twist::steady_clock::time_point deadline) {
-  waiter self;
+  waiter self(timed);
   if (!take_or_enqueue(self)) return true;
-  if (self.park_until(deadline)) return true;  // handed over (step 4)
-  bool unlinked = false;
+  if (self.park_until(deadline)) return true;  // claimed and handed over (step 4, MU3)
   queue_lock_.lock();
   {
     no_suspend_scope no_suspend(queue_lock_name);
-    unlinked = unlink_waiter(waiters_, self);
-    // relaxed: under queue_lock_, and state_ is LOCKED | HAS_WAITERS until we store (step 5).
-    if (unlinked && waiters_.empty()) state_.store(locked, std::memory_order_relaxed);
+    // Not found: an unlock skipped us (our timeout won) and kept MU1 itself.
+    if (unlink_waiter(waiters_, self) && waiters_.empty()) {
+      // relaxed: under queue_lock_; state_ is LOCKED | HAS_WAITERS until this store (step 5).
+      state_.store(locked, std::memory_order_relaxed);
+    }
   }
-  queue_lock_.unlock();
-  if (unlinked) return false;  // nobody will hand us the mutex (MU3)
-  self.park();  // an unlock popped us: its wake() hands the mutex over (MU3, WAIT4)
-  return true;
+  queue_lock_.unlock();  // nobody will hand us the mutex (MU3)
+  return false;
 }
 
 void mutex::unlock() {
@@ -85,15 +84,17 @@ void mutex::unlock() {
     {
       no_suspend_scope no_suspend(queue_lock_name);
       next = waiters_.pop_front();
+      while (next != nullptr && !next->claim()) next = waiters_.pop_front();  // MU3
       // relaxed: under queue_lock_; the hand-off is published by next->wake() (release).
-      if (next != nullptr && waiters_.empty()) state_.store(locked, std::memory_order_relaxed);
+      // (Idempotent if the queue was empty already: MU1 had cleared HAS_WAITERS.)
+      if (waiters_.empty()) state_.store(locked, std::memory_order_relaxed);
     }
     queue_lock_.unlock();  // the mutex stays held (MU2): nobody may destroy it yet
     if (next != nullptr) {
       next->wake();  // hand-off: `next` owns the mutex now; *this may be destroyed by it at once
       return;
     }
-    // The last waiter timed out and left (step 5; it cleared HAS_WAITERS): step 3 again.
+    // Every waiter had timed out (skipped), or the last one left (step 5): step 3 again.
     // relaxed: as above.
     state = state_.load(std::memory_order_relaxed);
   }

@@ -1,4 +1,5 @@
-// fiber::sync::waiter: the protocol and its argument (WAIT1-WAIT5) are in waiter.hpp.
+// fiber::sync::waiter: the protocol (steps 1-10) and its argument (WAIT1-WAIT5) are in
+// waiter.hpp.
 #include <spindle/fiber/sync/waiter.hpp>
 
 #include <spindle/config.hpp>
@@ -27,14 +28,15 @@ void waiter::park_fiber() noexcept {
     std::uint32_t expected = waiting;
     // release on success: publishes fiber_ to the acquire exchange in wake();
     // acquire on failure: pairs with that exchange's release (the waker's writes).
-    while (!state_.compare_exchange_strong(expected, parked_fiber, std::memory_order_acq_rel,
+    while (!state_.compare_exchange_strong(expected, expected | parked_fiber,
+                                           std::memory_order_acq_rel,
                                            std::memory_order_acquire)) {
       if (expected == notified_state) {
         h.resume();  // the waker came first (WAIT1); `h` is a local copy
         return;
       }
-      // TIMED_OUT: step 9's park() after a timeout; retry from it (nothing else writes it).
-      SPINDLE_ASSERT(expected == timed_out, "fiber::sync::waiter parked twice");
+      // A timed waiter already claimed (park() instead of park_until()): park keeping CLAIMED.
+      SPINDLE_ASSERT(expected == (waiting | claimed), "fiber::sync::waiter parked twice");
     }
     // On success the waker may resume the fiber at once: nothing of *this from here (WAIT2).
   });
@@ -43,18 +45,38 @@ void waiter::park_fiber() noexcept {
 void waiter::park_thread() noexcept {
   std::uint32_t expected = waiting;
   // acquire (both outcomes): pairs with the release exchange in wake().
-  while (!state_.compare_exchange_strong(expected, parked_thread, std::memory_order_acquire,
-                                         std::memory_order_acquire)) {
+  while (!state_.compare_exchange_strong(expected, expected | parked_thread,
+                                         std::memory_order_acquire, std::memory_order_acquire)) {
     if (expected == notified_state) return;
-    // TIMED_OUT: step 9's park() after a timeout; retry from it.
-    SPINDLE_ASSERT(expected == timed_out, "fiber::sync::waiter parked twice");
+    SPINDLE_ASSERT(expected == (waiting | claimed), "fiber::sync::waiter parked twice");
   }
-  // acquire: pairs with the release exchange in wake().
-  while (twist::futex::wait(state_, parked_thread, std::memory_order_acquire) != notified_state) {
+  // acquire: pairs with the release exchange in wake(). Each wait compares with the value
+  // read last (a claim may add CLAIMED while we sleep).
+  std::uint32_t state = expected | parked_thread;
+  while ((state = twist::futex::wait(state_, state, std::memory_order_acquire)) !=
+         notified_state) {
+  }
+}
+
+bool waiter::claim_timed() noexcept {
+  // Step 5, under the primitive's lock. relaxed: the claim carries no data — the owner only
+  // learns from it to stop timing out; what the waker hands over travels by wake() (release).
+  std::uint32_t state = state_.load(std::memory_order_relaxed);
+  while (true) {
+    if (state == timed_out) return false;  // WAIT4: the timeout won; skip this waiter
+    SPINDLE_ASSERT((state & claimed) == 0 && state != notified_state,
+                   "fiber::sync::waiter claimed twice, or after its wake");
+    if (state_.compare_exchange_weak(state, state | claimed, std::memory_order_relaxed,
+                                     std::memory_order_relaxed)) {
+      return true;
+    }
   }
 }
 
 bool waiter::park_until(twist::steady_clock::time_point deadline) noexcept {
+  // Always checked: wakers do not claim an untimed waiter, so its timeout could race a wake.
+  SPINDLE_VERIFY(timed_, "fiber::sync::waiter::park_until() on an untimed waiter (construct it "
+                         "with fiber::sync::timed)");
   if (is_fiber()) {
     detail::fiber_block& self = detail::current_to_suspend("fiber::sync::waiter::park_until()");
     timer_service* timers = self.timers();
@@ -67,24 +89,20 @@ bool waiter::park_until(twist::steady_clock::time_point deadline) noexcept {
   return park_thread_until(deadline);
 }
 
-bool waiter::time_out_unparked() noexcept {
-  std::uint32_t expected = waiting;
-  // acquire on failure: pairs with the release exchange in wake() (woken after all);
-  // relaxed on success: TIMED_OUT carries nothing.
-  if (state_.compare_exchange_strong(expected, timed_out, std::memory_order_relaxed,
-                                     std::memory_order_acquire)) {
-    return false;
-  }
-  SPINDLE_ASSERT(expected == notified_state, "fiber::sync::waiter parked twice");
-  return true;
-}
-
 bool waiter::park_fiber_until(timer_service& timers,
                               twist::steady_clock::time_point deadline) noexcept {
-  // acquire: pairs with the release exchange in wake() (step 5's shortcut).
-  if (state_.load(std::memory_order_acquire) == notified_state) return true;
-  if (twist::steady_clock::now() >= deadline) return time_out_unparked();
-  timer_service::entry timeout;  // WAIT5: leaves this frame only after step 8
+  // acquire: pairs with the release exchange in wake() (step 6's shortcut).
+  std::uint32_t state = state_.load(std::memory_order_acquire);
+  if (state == notified_state) return true;
+  if (state == waiting && twist::steady_clock::now() >= deadline) {
+    // relaxed on success: TIMED_OUT carries nothing. Failing (claimed, or woken since), go on
+    // and park: the wake is coming or came.
+    if (state_.compare_exchange_strong(state, timed_out, std::memory_order_relaxed,
+                                       std::memory_order_relaxed)) {
+      return false;
+    }
+  }
+  timer_service::entry timeout;  // WAIT5: leaves this frame only after step 9
   timeout.deadline = deadline;
   timeout.context = this;
   // A lambda in a member function: it may call the private expire().
@@ -94,77 +112,108 @@ bool waiter::park_fiber_until(timer_service& timers,
   detail::suspend([this, &timers, &timeout](handle h) {
     fiber_ = h;
     timeout.fiber = h;
-    // Armed before PARKED_FIBER (step 5): from here the service may expire it, but it cannot
-    // resume us while the state is WAITING (step 7), and neither can a waker (step 4).
+    // Armed before PARKED_FIBER (step 6): from here the service may expire it, but it cannot
+    // resume us while the state is WAITING (step 8), and neither can a waker (step 4).
     timers.arm(timeout);
     std::uint32_t expected = waiting;
     // As in park_fiber(): release on success publishes fiber_; acquire on failure.
-    if (!state_.compare_exchange_strong(expected, parked_fiber, std::memory_order_acq_rel,
-                                        std::memory_order_acquire)) {
-      SPINDLE_ASSERT(expected == notified_state || expected == timed_out,
-                     "fiber::sync::waiter parked twice");
-      h.resume();  // a waker or the expiry came first: both left the resume to us (WAIT3)
+    while (!state_.compare_exchange_strong(expected, expected | parked_fiber,
+                                           std::memory_order_acq_rel,
+                                           std::memory_order_acquire)) {
+      if (expected == notified_state || expected == timed_out) {
+        h.resume();  // a waker or the expiry came first: both left the resume to us (WAIT3)
+        return;
+      }
+      // WAITING | CLAIMED: a waker claimed us meanwhile; park keeping the bit.
+      SPINDLE_ASSERT(expected == (waiting | claimed), "fiber::sync::waiter parked twice");
     }
     // On success a waker or the service may resume the fiber at once: nothing of this frame
     // from here (WAIT2, HANDLE1).
   });
-  // Step 8. acquire: pairs with the release exchange in wake().
+  // Step 9. acquire: pairs with the release exchange in wake().
   if (state_.load(std::memory_order_acquire) == timed_out) return false;  // expired (TIM1)
   timers.disarm(timeout);  // woken: the entry may still be armed (WAIT5)
   return true;
 }
 
 bool waiter::expire() noexcept {
-  // Under the timer service's lock (step 7). relaxed: TIMED_OUT carries no data — the
-  // fiber's handle reached the service in the entry, under its lock, and the service's
-  // resume() orders what the fiber reads next.
+  // Step 8, under the timer service's lock. relaxed: TIMED_OUT carries no data — the fiber's
+  // handle reached the service in the entry, under its lock, and the service's resume()
+  // orders what the fiber reads next.
   std::uint32_t state = state_.load(std::memory_order_relaxed);
-  while (state == waiting || state == parked_fiber) {
+  while (state == waiting || state == parked_fiber) {  // unclaimed, not woken
     if (state_.compare_exchange_weak(state, timed_out, std::memory_order_relaxed,
                                      std::memory_order_relaxed)) {
       return state == parked_fiber;  // parked: ours to resume (WAIT3); waiting: the owner's
     }
   }
-  return false;  // NOTIFIED: the waker resumes (or resumed) the fiber
+  return false;  // CLAIMED or NOTIFIED: the waker resumes (or resumed) the fiber (WAIT4)
 }
 
 bool waiter::park_thread_until(twist::steady_clock::time_point deadline) noexcept {
   twist::steady_clock::time_point now = twist::steady_clock::now();
-  if (now >= deadline) return time_out_unparked();
-  std::uint32_t expected = waiting;
-  // acquire (both outcomes): pairs with the release exchange in wake().
-  if (!state_.compare_exchange_strong(expected, parked_thread, std::memory_order_acquire,
-                                      std::memory_order_acquire)) {
-    SPINDLE_ASSERT(expected == notified_state, "fiber::sync::waiter parked twice");
-    return true;
+  // acquire: pairs with the release exchange in wake().
+  std::uint32_t state = state_.load(std::memory_order_acquire);
+  while (true) {  // step 7: park (or time out before parking)
+    if (state == notified_state) return true;
+    if (state == waiting && now >= deadline) {
+      // relaxed on success: TIMED_OUT carries nothing; acquire on failure: as above.
+      if (state_.compare_exchange_strong(state, timed_out, std::memory_order_relaxed,
+                                         std::memory_order_acquire)) {
+        return false;
+      }
+      continue;
+    }
+    SPINDLE_ASSERT(state == waiting || state == (waiting | claimed),
+                   "fiber::sync::waiter parked twice");
+    // acquire (both outcomes): pairs with the release exchange in wake().
+    if (state_.compare_exchange_strong(state, state | parked_thread, std::memory_order_acquire,
+                                       std::memory_order_acquire)) {
+      state |= parked_thread;
+      break;
+    }
   }
   while (true) {
-    if (now >= deadline) {
-      expected = parked_thread;
-      // acquire on failure: pairs with the release exchange in wake(); relaxed on success.
-      return !state_.compare_exchange_strong(expected, timed_out, std::memory_order_relaxed,
-                                             std::memory_order_acquire);
+    if (state == notified_state) return true;
+    if (state == parked_thread) {  // unclaimed: may still time out
+      if (now >= deadline) {
+        // relaxed on success; acquire on failure: pairs with the release exchange in wake().
+        if (state_.compare_exchange_strong(state, timed_out, std::memory_order_relaxed,
+                                           std::memory_order_acquire)) {
+          return false;
+        }
+        continue;  // claimed or woken meanwhile
+      }
+      twist::futex::wait_for(state_, state, deadline - now);
+      now = twist::steady_clock::now();
+    } else {
+      SPINDLE_ASSERT(state == (parked_thread | claimed), "fiber::sync::waiter: bad state");
+      // Claimed: the wake is on its way (WAIT4); no timeout any more.
+      twist::futex::wait(state_, state, std::memory_order_relaxed);
     }
-    twist::futex::wait_for(state_, parked_thread, deadline - now);
     // acquire: pairs with the release exchange in wake().
-    if (state_.load(std::memory_order_acquire) == notified_state) return true;
-    now = twist::steady_clock::now();
+    state = state_.load(std::memory_order_acquire);
   }
 }
 
 void waiter::wake() noexcept {
+  [[maybe_unused]] const bool was_timed = timed_;  // read before the exchange frees *this (WAIT2)
   const twist::futex::wake_key key = twist::futex::prepare_wake(state_);
   // release: publishes what the waker did before waking (hand-off, payload) to park();
   // acquire: reads fiber_, written before the owner's release CAS to PARKED_FIBER.
   const std::uint32_t before = state_.exchange(notified_state, std::memory_order_acq_rel);
   SPINDLE_ASSERT(before != notified_state, "fiber::sync::waiter woken twice");
-  if (before == parked_fiber) {
+  SPINDLE_ASSERT(before != timed_out,
+                 "fiber::sync::waiter woken after it timed out (claim() it before waking)");
+  SPINDLE_ASSERT(!was_timed || (before & claimed) != 0,
+                 "fiber::sync::waiter: a timed waiter woken without claim()");
+  if ((before & ~claimed) == parked_fiber) {
     const handle h = fiber_;  // the fiber is suspended until this resume: *this is alive
     h.resume();
-  } else if (before == parked_thread) {
+  } else if ((before & ~claimed) == parked_thread) {
     twist::futex::wake_one(key);  // the key only: the thread may have returned already
   }
-  // WAITING or TIMED_OUT: the owner is not parked and will read NOTIFIED (WAIT2, WAIT4).
+  // WAITING: the owner is not parked and will read NOTIFIED (WAIT2).
 }
 
 bool waiter::notified() const noexcept {

@@ -25,26 +25,30 @@
 // guarded by the spinlock lock_.
 //   1. wait(lock): the caller holds lock's mutex. Take lock_, push our waiter, release lock_;
 //      then unlock the mutex; park; lock the mutex again.
-//   2. notify_one(): take lock_, pop the oldest waiter, release lock_, wake it.
-//   3. notify_all(): take lock_, move waiters_ into a local list, release lock_, wake each,
+//   2. notify_one(): take lock_, pop the oldest waiter that claim() accepts (skipping timed
+//      waiters that timed out: they leave on their own), release lock_, wake it.
+//   3. notify_all(): take lock_, move waiters_ into a local list — claiming each and leaving
+//      out the timed-out ones, if any timed waiter is queued — release lock_, wake each,
 //      reading the next link before waking it.
-//   4. wait_until(lock, deadline): as step 1, parking with waiter::park_until. Timed out: take
-//      lock_ and unlink our waiter (waiter.hpp, step 9). Found: timeout. Not found: a notify
-//      popped us (step 2 or 3) and its wake() is on the way: park() for it, no_timeout. Either
-//      way lock the mutex again before returning.
+//   4. wait_until(lock, deadline): as step 1 with a timed waiter, parking with park_until.
+//      Woken: no_timeout (a notify claimed us). Timed out: take lock_, unlink our waiter if
+//      it is still queued (waiter.hpp, step 10), release lock_: timeout. Either way lock the
+//      mutex again before returning.
 // No lost wakeup (CV1): the waiter enqueues (step 1) before it unlocks the mutex. A notifier
 // that changed the predicate under the mutex after that unlock takes lock_ after the
 // waiter's release of lock_, so it finds the waiter (or a notify before it did, which also
 // woke it). The waiter's own wake-before-park race is waiter.hpp's WAIT1.
-// A notify is never lost to a timeout (CV3): a notify picks waiters under lock_ and a
-// timed-out waiter unlinks under lock_, so a waiter a notify picked is still waiting, takes
-// the wake and reports no_timeout (waiter.hpp, WAIT4) — a notify_one is never spent on a
-// waiter that then reports a timeout.
+// A notify is never spent on a waiter that gave up (CV3): a notify claims the waiters it
+// takes, under lock_; a claimed timed waiter no longer times out and reports no_timeout, and
+// one whose timeout won is skipped — notify_one() goes on to the next waiter (waiter.hpp,
+// WAIT4).
 // Destruction (CV2): a notify releases lock_ before its first wake(), and a waiter returns
-// only after being woken or after unlinking itself under lock_ (step 4), so a waiter may
-// destroy the condition variable as soon as its wait returns, even while its notifier is
-// still waking others. (As with std::condition_variable, no notify may
-// *start* on a destroyed one: the user orders their own calls.)
+// only after being woken — touching nothing of the condition variable after its claim — or,
+// timed out, after unlinking itself under lock_ (step 4). So a waiter may destroy the
+// condition variable as soon as its wait returns, even while its notifier is still waking
+// others, provided no other wait is still in progress that no notify claimed (a timed wait
+// whose timeout won still takes lock_ to leave). (As with std::condition_variable, no notify
+// may *start* on a destroyed one: the user orders their own calls.)
 //
 // A timed-out waiter's unlink is O(its place in the queue) under lock_.
 //
@@ -55,6 +59,7 @@
 
 #include <chrono>
 #include <concepts>
+#include <cstddef>
 #include <utility>
 
 #include <spindle/config.hpp>
@@ -148,11 +153,14 @@ class condition_variable {
   cv_status wait_holding_until(mutex& mu, twist::steady_clock::time_point deadline);
   // Step 1's enqueue, under lock_.
   void enqueue(waiter& self, mutex& mu);
+  // Under lock_: the oldest waiter claim() accepts, skipping timed-out ones (steps 2, 3).
+  waiter* pop_claimed() noexcept;
 
   core::spinlock lock_;
   struct {
     core::intrusive::queue<waiter, waiter_tag> waiters;  // oldest first
     mutex* waiters_mutex = nullptr;  // the mutex of the current waiters (null: none wait)
+    std::size_t timed_waiters = 0;   // how many of `waiters` are timed (0: notify_all splices)
   } guarded_;  // guarded by lock_
 };
 

@@ -17,26 +17,31 @@
 //   2. take the lock bit (CAS, spinning while another holds it) unless FIRED is seen, then
 //      return; push our waiter; release the lock bit (release); park.
 //   3. fire(): take the lock bit (if FIRED is already set, return: firing twice is harmless);
-//      move waiters_ into a local list; store FIRED (release: drops the lock bit too). From
+//      move waiters_ into a local list — claiming each and leaving out the timed-out ones,
+//      if any timed waiter is queued; store FIRED (release: drops the lock bit too). From
 //      here the event may be gone (EV1). Wake each waiter from the local list, reading the
 //      next link before waking (a woken waiter's node may vanish at once).
-//   4. wait_until(deadline): steps 1-2, parking with waiter::park_until. Timed out: take the
-//      lock bit unless FIRED is seen (waiter.hpp, step 9). FIRED: fire() took our waiter with
-//      all the others and its wake() is on the way — park() for it, return true. Lock bit
-//      taken: FIRED is clear, so no fire() has run and our waiter is still linked (EV2):
-//      unlink it, release the lock bit (release store of 0), return false.
+//   4. wait_until(deadline): steps 1-2 with a timed waiter, parking with park_until. Woken:
+//      true (fire() claimed us). Timed out: take the lock bit unless FIRED is seen. FIRED:
+//      fire() ran and skipped us (our timeout won, waiter.hpp WAIT4) — return true all the
+//      same, the event is fired. Lock bit taken: FIRED is clear, so no fire() has run and
+//      our waiter is still linked (EV2): unlink it (waiter.hpp, step 10), release the lock
+//      bit (release store of 0), return false.
 // No lost wakeup: a waiter enqueues only under the lock bit with FIRED clear; fire() takes the
 // same bit before setting FIRED, so it finds every waiter that will ever park.
-// EV2 (a timed-out waiter is linked until it leaves, or fire() took it): waiters leave
-// waiters_ only by fire()'s splice, which sets FIRED in the same critical section, or by
-// their own unlink in step 4 — each under the lock bit.
-// Destroy the event only when no fire() can still be running: e.g. right after wait() returned
-// — fire()'s last access was the store that wait() read (storage-tested); or after a timed
-// wait returned false, if no fire() may still start. A timed-out waiter's unlink is
-// O(its place in the queue), under the lock bit.
+// EV2 (a waiter leaves waiters_ only by fire() or by its own unlink): fire() takes every
+// waiter out — the claimed ones to wake, the timed-out ones dropped — and sets FIRED in the
+// same critical section; a timed-out waiter unlinks itself (step 4). Both under the lock bit.
+// Destroy the event only when no fire() can still be running and no wait is still in
+// progress that fire() did not claim: e.g. right after wait() or a timed wait returned true
+// — fire()'s last access was the store that the wait read, and a claimed waiter touches
+// nothing of the event after its claim (storage-tested) — unless another timed wait may
+// still be leaving after its timeout (it takes the lock bit to unlink itself). A timed-out
+// waiter's unlink is O(its place in the queue), under the lock bit.
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 
 #include <spindle/core/intrusive/queue.hpp>
@@ -59,8 +64,8 @@ class event {
   // Blocks the calling fiber or thread until fire() has been called.
   void wait();
 
-  // wait(), but gives up at `deadline`: true if fired. A fiber needs a timer service
-  // (options::timers).
+  // wait(), but gives up at `deadline`: true if fired (false: not fired when it gave up). A
+  // fiber needs a timer service (options::timers).
   bool wait_until(twist::steady_clock::time_point deadline);
 
   // wait_until(now + timeout).
@@ -88,6 +93,7 @@ class event {
   // FIRED | lock bit. Written by CAS (taking the lock), store (releasing it, or firing).
   twist::atomic<std::uint32_t> state_{0};
   core::intrusive::queue<waiter, waiter_tag> waiters_;  // guarded by the lock bit
+  std::size_t timed_waiters_ = 0;  // how many of waiters_ are timed (0: fire() splices); ditto
 };
 
 }  // namespace spindle::fiber::sync

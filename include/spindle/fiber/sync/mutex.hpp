@@ -26,20 +26,21 @@
 //      it, leave); LOCKED -> CAS to set HAS_WAITERS, push our waiter, release queue_lock_,
 //      park. When park() returns, the unlocker has handed the mutex to us (LOCKED stayed set).
 //   3. unlock(): CAS state_ LOCKED -> 0 (release). Done if it succeeds (no waiters).
-//   4. slow path: take queue_lock_, pop the oldest waiter; if the queue is now empty store
-//      LOCKED (clears HAS_WAITERS, keeps LOCKED: MU1, MU2); release queue_lock_; wake it.
-//      If the queue was empty (its last waiter timed out and left after our load, step 5),
-//      release queue_lock_ and go back to step 3.
-//   5. try_lock_until(): steps 1-2, parking with waiter::park_until. Timed out: take
-//      queue_lock_ and unlink our waiter (waiter.hpp, step 9). Found: if the queue is now
-//      empty store LOCKED (clears HAS_WAITERS; the holder keeps LOCKED: MU1, MU2 — state_
-//      cannot change meanwhile, as every fast-path CAS fails while HAS_WAITERS is set and
-//      every slow path needs queue_lock_); release queue_lock_; return false. Not found: an
-//      unlock popped us and is handing the mutex over: park() for its wake() and return true.
-// No hand-off to a waiter that left (MU3): unlock() hands the mutex only to a waiter it pops
-// under queue_lock_; a timed-out waiter leaves only if it unlinked itself under queue_lock_
-// first. So a popped waiter is still there, and its park() (step 2 or step 5) takes the
-// ownership: the hand-off is never dropped, and a waiter that returned false owns nothing.
+//   4. slow path: take queue_lock_, pop the oldest waiter that claim() accepts, skipping
+//      timed waiters that timed out (they leave on their own, step 5); if the queue is now
+//      empty store LOCKED (clears HAS_WAITERS, keeps LOCKED: MU1, MU2); release queue_lock_;
+//      wake it. If there was none (every waiter had timed out, or the last one left after
+//      our load), go back to step 3.
+//   5. try_lock_until(): steps 1-2 with a timed waiter, parking with park_until. Woken: the
+//      mutex was handed to us (step 4 claimed us). Timed out: take queue_lock_ and unlink our
+//      waiter if it is still queued (waiter.hpp, step 10); if the queue is now empty store
+//      LOCKED (clears HAS_WAITERS; the holder keeps LOCKED: MU1, MU2 — state_ cannot change
+//      meanwhile, as every fast-path CAS fails while HAS_WAITERS is set and every slow path
+//      needs queue_lock_); release queue_lock_; return false.
+// No hand-off to a waiter that left, none dropped (MU3): unlock() hands the mutex only to a
+// waiter it claimed under queue_lock_; a claimed waiter no longer times out (waiter.hpp,
+// WAIT4) and takes the ownership when woken. A waiter whose timeout won is skipped, and the
+// mutex goes to the next waiter, or is released.
 // Hand-off publishes: the unlocker's critical section happens-before its wake() (release),
 // which happens-before the waiter's park() returning (acquire), waiter.hpp.
 // No lost wakeup: a waiter sets HAS_WAITERS before it enqueues, under queue_lock_; the unlock
@@ -48,7 +49,8 @@
 // Destruction right after the last unlock is safe: the fast path's CAS is its last access;
 // the slow path releases queue_lock_ before wake(), and until wake() the mutex is held (MU2)
 // so nobody may destroy it (the woken owner may destroy it at once: wake() touches only the
-// waiter).
+// waiter); a slow path that found nobody to wake goes back to the fast path's CAS. A timed-out
+// try_lock_until touches the mutex until it returns (its unlink), while someone else holds it.
 //
 // A timed-out waiter's unlink is O(its place in the queue) under queue_lock_.
 //

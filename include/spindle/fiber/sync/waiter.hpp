@@ -24,23 +24,30 @@
 // Derive from waiter to carry a payload (a channel's value slot); the waker reads and writes
 // the payload before wake(), never after.
 //
-// A timed wait parks with park_until() and, if that times out, takes itself back out of the
-// queue — or, if a waker dequeued it first, takes that wakeup after all (steps 5-9 below):
-//   if (!w.park_until(deadline)) {
-//     bool unlinked;
-//     {
-//       std::lock_guard guard(lock_);
-//       unlinked = fiber::sync::unlink_waiter(waiters_, w);
-//     }
-//     if (unlinked) return false;                      // timed out: nobody will wake it
-//     w.park();                                        // a waker has it: take its wake()
-//   }
-//   return true;
+// A timed wait uses a waiter built with `timed`; every waker claims what it dequeues, under
+// the primitive's lock, before waking it — a claim fails only on a timed waiter that has
+// already timed out, which the waker then skips (steps 5-10 below):
+//   // the blocking side:
+//   fiber::sync::waiter self(fiber::sync::timed);
+//   ... enqueue it under lock_, as above ...
+//   if (self.park_until(deadline)) return true;        // woken
+//   std::lock_guard guard(lock_);
+//   fiber::sync::unlink_waiter(waiters_, self);         // gone already if a waker skipped it
+//   return false;                                       // timed out
 //
-// Protocol. state_ is WAITING when the waiter is created; PARKED_FIBER / PARKED_THREAD once
-// its owner sleeps; NOTIFIED once woken; TIMED_OUT once a timed park gave up.
+//   // the waking side:
+//   {
+//     std::lock_guard guard(lock_);
+//     do w = waiters_.pop_front(); while (w != nullptr && !w->claim());
+//   }
+//   if (w != nullptr) w->wake();
+//
+// Protocol. state_ is a phase — WAITING when the waiter is created; PARKED_FIBER /
+// PARKED_THREAD once its owner sleeps; NOTIFIED once woken; TIMED_OUT once a timed park gave
+// up — plus, for timed waiters only, a CLAIMED bit a waker sets on a WAITING or PARKED_* one.
+// An untimed waiter is never CLAIMED nor TIMED_OUT: steps 1-4 are its whole protocol.
 //   1. The owner makes the waiter reachable to a waker (enqueues it under the primitive's
-//      lock) and releases that lock, then calls park() or park_until().
+//      lock) and releases that lock, then calls park() (park_until() if timed).
 //   2. park() on a fiber: if state_ is already NOTIFIED, return. Otherwise suspend
 //      (fiber::detail::suspend); once off its stack, store the fiber's handle in fiber_ and
 //      CAS state_ WAITING -> PARKED_FIBER (release: publishes fiber_). If the CAS fails the
@@ -48,66 +55,76 @@
 //   3. park() on a thread: CAS state_ WAITING -> PARKED_THREAD; if it succeeded, futex-wait
 //      while state_ == PARKED_THREAD (looping over spurious wakeups). If it failed, the state
 //      is NOTIFIED: return.
-//   (A park() after a timed-out park_until, step 9, starts from TIMED_OUT instead of WAITING:
-//   its CAS retries from TIMED_OUT, which wake() treats like WAITING.)
 //   4. wake(): prepare_wake(state_) (only an address), then exchange(NOTIFIED) (acq_rel).
-//      It read WAITING or TIMED_OUT: the owner is not parked; it will see NOTIFIED in step
-//      2/3/5/6/9 (or has timed out and will find the waiter dequeued, step 9) — the waker
-//      touches nothing more. It read PARKED_FIBER: the fiber is suspended and nobody else can
-//      resume it (WAIT3), so *this is alive: read fiber_ and resume it (HANDLE1). It read
-//      PARKED_THREAD: futex-wake the key, which holds only the address.
-//   5. park_until() on a fiber (it needs a timer service, options::timers): if NOTIFIED,
-//      return woken; if the deadline has passed, CAS WAITING -> TIMED_OUT (failing: NOTIFIED,
-//      woken) and return. Otherwise suspend; off its stack, store the handle in fiber_ and in a
-//      timer_service::entry (a local of park_until whose on_expire is step 7), arm() the entry,
-//      then CAS WAITING -> PARKED_FIBER as in step 2. If that CAS fails the state is NOTIFIED
-//      (a waker came first) or TIMED_OUT (the entry expired first, step 7): resume the fiber
-//      ourselves. Arming before parking matters: an entry armed after PARKED_FIBER could be
-//      armed from a frame that a waker has already let the fiber pop.
-//   6. park_until() on a thread: the deadline shortcut of step 5, then as step 3 but the futex
-//      wait has a timeout; at the deadline CAS PARKED_THREAD -> TIMED_OUT: timed out, or
-//      (failing: NOTIFIED) woken.
-//   7. expiry, the service's on_expire (under the service's lock, the entry out of its heap):
-//      CAS WAITING or PARKED_FIBER -> TIMED_OUT. From PARKED_FIBER it tells the service to
-//      resume the fiber; from WAITING it does not (step 5's CAS will fail and the owner
-//      resumes itself); NOTIFIED: it changes nothing, and the waker resumes the fiber.
-//   8. The fiber runs again (step 5 continued): TIMED_OUT — the wait timed out (the service
-//      expired the entry, so it is out of the heap, TIM1 of timer_service.hpp). NOTIFIED —
-//      woken: disarm() the entry (it may still be in the heap), then return.
-//   9. After a timed-out park_until the owner takes the primitive's lock and unlinks the
-//      waiter from its queue (unlink_waiter). Found: no waker can reach it any more — the wait
-//      timed out. Not found: a waker dequeued it and its wake() is on the way: park() (it
-//      returns at once if the wake came, else waits for it) and count the wait as woken.
-// No lost wakeup (WAIT1): the owner's CAS (steps 2, 3, 5, 6) and the waker's exchange (step 4)
-// are read-modify-writes of one word, so one of them comes first; whichever comes second sees
-// the other's value and acts on it — the waker resumes/wakes a parked owner, or the owner sees
-// NOTIFIED and does not sleep.
-// The waker never touches a freed waiter (WAIT2): the owner returns from park() only after
-// reading NOTIFIED, written by the waker's exchange. Reading WAITING, TIMED_OUT or
-// PARKED_THREAD, the waker's exchange is its last access to *this (a thread may return at
-// once, e.g. on a spurious futex wakeup; futex wake rule, DESIGN.md). Reading PARKED_FIBER, it
-// reads fiber_ before resuming, while the fiber is still suspended; after resume() it touches
-// nothing. A timed-out owner returns without NOTIFIED only when it unlinked the waiter under
-// the primitive's lock first (step 9), so no waker holds it.
-// One resumer per suspension (WAIT3): PARKED_FIBER is written at most once per suspension,
-// and the waker's exchange, the expiry's CAS and nothing else replace it — whichever of the
-// two reads it resumes the fiber, the other reads NOTIFIED/TIMED_OUT and does not. If neither
-// does, the owner's own CAS failed and it resumes itself. So the timer service never resumes
-// a fiber a waker resumed, nor a waker one the service resumed.
-// No wakeup lost to a timeout (WAIT4): a waker reaches a waiter only by dequeuing it under the
-// primitive's lock, and step 9 unlinks under that lock, so exactly one of them takes the
-// waiter out. If the waker did, it will call wake() whatever the state (it does not look
-// first), and the owner waits in park() for it and reports "woken": what the waker handed
-// over with it (a mutex's ownership, a notify) is consumed by this owner, never dropped.
-// The timer entry dies clean (WAIT5): park_until returns only after step 8 — the entry
+//      It read WAITING (CLAIMED or not): the owner has not parked; it will see NOTIFIED and
+//      return — the waker touches nothing more. It read PARKED_FIBER: the fiber is suspended
+//      and nobody else can resume it (WAIT3), so *this is alive: read fiber_ and resume it
+//      (HANDLE1). It read PARKED_THREAD: futex-wake the key, which holds only the address.
+//   5. claim() (a waker, under the primitive's lock, on a waiter it just dequeued): untimed —
+//      true, no atomic. Timed — CAS WAITING / PARKED_* -> the same | CLAIMED: true; the state
+//      is TIMED_OUT: false — the waker must not wake it (it leaves on its own, step 10) and
+//      passes the wakeup on as its primitive says (the next waiter, or nobody).
+//   6. park_until() on a fiber (it needs a timer service, options::timers): NOTIFIED: return
+//      woken. Deadline passed: CAS WAITING -> TIMED_OUT, and return timed out if that
+//      succeeded. Otherwise suspend; off its stack, store the handle in fiber_ and in a
+//      timer_service::entry (a local of park_until whose on_expire is step 8), arm() the
+//      entry, then CAS WAITING -> PARKED_FIBER keeping CLAIMED (release, as in step 2). If
+//      the state is NOTIFIED (a waker came first) or TIMED_OUT (the entry expired first,
+//      step 8), resume the fiber ourselves. Arming before parking matters: an entry armed
+//      after PARKED_FIBER could be armed from a frame a waker has already let the fiber pop.
+//   7. park_until() on a thread: the deadline shortcut of step 6; CAS WAITING -> PARKED_THREAD
+//      keeping CLAIMED; futex-wait with a timeout while the state is unchanged. At the
+//      deadline CAS PARKED_THREAD -> TIMED_OUT: timed out. That fails on CLAIMED: the wake is
+//      coming — futex-wait for it without a timeout; or on NOTIFIED: woken.
+//   8. expiry, the entry's on_expire (under the service's lock, the entry out of its heap):
+//      CAS exactly WAITING or exactly PARKED_FIBER -> TIMED_OUT. From PARKED_FIBER it tells
+//      the service to resume the fiber; from WAITING it does not (step 6's CAS will fail and
+//      the owner resumes itself). CLAIMED or NOTIFIED: it changes nothing — the waker will
+//      resume the fiber, or has.
+//   9. The fiber runs again (step 6 continued): TIMED_OUT — timed out (the service expired
+//      the entry, so it is out of its heap: TIM1 of timer_service.hpp). NOTIFIED — woken:
+//      disarm() the entry (it may still be in the heap), then return.
+//  10. After a timed-out park_until the owner takes the primitive's lock and unlinks the
+//      waiter if it is still queued (unlink_waiter); a waker that dequeued it got false from
+//      claim() and dropped it. Then it returns: nobody will wake it.
+// No lost wakeup (WAIT1): the owner's parking CAS (steps 2, 3, 6, 7) and the waker's exchange
+// (step 4) are read-modify-writes of one word, so one of them comes first; whichever comes
+// second sees the other's value and acts on it — the waker resumes/wakes a parked owner, or
+// the owner sees NOTIFIED and does not sleep.
+// The waker never touches a freed waiter (WAIT2): a woken owner returns only after reading
+// NOTIFIED, written by the waker's exchange. Reading WAITING or PARKED_THREAD, that exchange
+// is its last access to *this (a thread may return at once, e.g. on a spurious futex wakeup;
+// futex wake rule, DESIGN.md). Reading PARKED_FIBER, it reads fiber_ before resuming, while
+// the fiber is still suspended; after resume() it touches nothing. A timed-out owner returns
+// only after its unlink under the primitive's lock (step 10), and wakers touch an unclaimed
+// waiter only under that lock.
+// One resumer per suspension (WAIT3): PARKED_FIBER is written once per suspension, and only
+// the waker's exchange and the expiry's CAS (which needs it unclaimed) replace it — whichever
+// reads it resumes the fiber; the other reads NOTIFIED/TIMED_OUT/CLAIMED and does not. If
+// neither does, the owner's own CAS failed and it resumes itself. So the timer service never
+// resumes a fiber a waker resumed, nor a waker one the service resumed.
+// Timeout or wakeup, never both, never neither (WAIT4): a timed waiter's claim (step 5) and
+// its timeout (steps 6, 7, 8) are CASes on state_, each requiring the other's mark to be
+// absent, so exactly one succeeds. The claim won: the owner no longer times out, it waits for
+// the wake the waker owes it and returns woken without touching the primitive again — so
+// what the waker hands over with the wake (a mutex's ownership, a notify) is consumed, and
+// the primitive may be destroyed as after an untimed wait. The timeout won: no waker wakes it
+// (they skip it, step 5), so nothing is ever handed to an owner that left, and the wakeup
+// goes to someone who still waits.
+// The timer entry dies clean (WAIT5): park_until returns only after step 9 — the entry
 // expired (the service let go of it under its lock and resumed us, if it did, reading
 // nothing after) or was disarmed.
 // Memory: the exchange is a release, the owner's CAS/wait an acquire, so everything the waker
 // did before wake() (a mutex hand-off, a channel's value) happens-before park() returning.
-// TIMED_OUT carries no data (relaxed in step 7).
+// CLAIMED and TIMED_OUT carry no data (relaxed).
+// Why claim rather than let the timed-out owner wait for a wake already on its way: the claim
+// keeps a claimed owner off the primitive — it never unlinks, so a primitive destroyed by
+// another woken waiter (after notify_all, after fire) is never touched by it — and wakeups
+// are never spent on owners that gave up. It costs one CAS per woken timed waiter; untimed
+// waiters pay a plain bool test.
 //
-// Rules: wake() at most once per waiter; park() or park_until() at most once, by the owner,
-// after step 1 — plus the one park() of step 9 after a timed-out park_until.
+// Rules: wake() at most once per waiter, after a successful claim() if it is timed; park() or
+// park_until() at most once, by the owner, after step 1; park_until() only on a timed waiter.
 // Parking inside a no_suspend_scope (holding a spinlock) is caught in debug builds.
 #pragma once
 
@@ -129,9 +146,18 @@ namespace spindle::fiber::sync {
 // The tag primitives link waiters with (core::intrusive::queue<waiter, waiter_tag>).
 struct waiter_tag;
 
+// Selects the timed waiter constructor: waiter self(fiber::sync::timed).
+struct timed_t {
+  explicit timed_t() = default;
+};
+inline constexpr timed_t timed{};
+
 class waiter : public core::intrusive::forward_hook<waiter_tag> {
  public:
+  // An untimed waiter: park() only.
   waiter() noexcept = default;
+  // A timed waiter: park_until() (or park()); its wakers must claim() it (step 5).
+  explicit waiter(timed_t) noexcept : timed_(true) {}
 
   waiter(const waiter&) = delete;
   waiter& operator=(const waiter&) = delete;
@@ -146,41 +172,58 @@ class waiter : public core::intrusive::forward_hook<waiter_tag> {
   // freed by its owner from the moment this is called: the caller must not touch it again.
   void wake() noexcept;
 
-  // Like park(), but gives up at `deadline`: true if woken, false if it timed out. After
-  // false the waiter may still be in the primitive's queue or held by a waker: unlink it
-  // under the primitive's lock, and if it was gone, park() for the wake on its way (step 9).
-  // A fiber needs a timer service (options::timers); without one the program stops.
+  // For a waker that dequeued this waiter, under the primitive's lock: true — wake() it
+  // after releasing the lock; false — it timed out (timed waiters only): do not wake it, it
+  // leaves on its own. No atomic for an untimed waiter.
+  bool claim() noexcept {
+    if (!timed_) return true;  // never times out (timed_ is set before it is enqueued)
+    return claim_timed();
+  }
+
+  // Like park(), but gives up at `deadline` unless a waker claimed it first: true if woken,
+  // false if it timed out — then no waker will wake it; unlink it from the primitive's queue
+  // (under the primitive's lock) before it dies (step 10). Timed waiters only. A fiber needs
+  // a timer service (options::timers); without one the program stops.
   bool park_until(twist::steady_clock::time_point deadline) noexcept;
+
+  bool is_timed() const noexcept { return timed_; }
 
   // True once wake() has been called (for the owner; e.g. after a timed-out wait).
   bool notified() const noexcept;
 
  private:
+  // Phases (the low bits) and the CLAIMED bit of state_.
   enum : std::uint32_t {
     waiting = 0,
     parked_thread = 1,
     parked_fiber = 2,
     notified_state = 3,
     timed_out = 4,
+    claimed = 8,
   };
+  static_assert(claimed > timed_out && (claimed & (claimed - 1)) == 0,
+                "CLAIMED is a bit of its own above every phase");
 
   void park_fiber() noexcept;
   void park_thread() noexcept;
+  bool claim_timed() noexcept;
   bool park_fiber_until(timer_service& timers, twist::steady_clock::time_point deadline) noexcept;
   bool park_thread_until(twist::steady_clock::time_point deadline) noexcept;
-  // Step 5's shortcut: the deadline passed before parking. CAS WAITING -> TIMED_OUT.
-  bool time_out_unparked() noexcept;
-  // Step 7 (the timer entry's on_expire): true if the service is to resume the fiber.
+  // Step 8 (the timer entry's on_expire): true if the service is to resume the fiber.
   bool expire() noexcept;
 
   twist::atomic<std::uint32_t> state_{waiting};
   // The parked fiber. Written by the owner's after_switch before its release CAS to
   // PARKED_FIBER; read by the waker after its acquire exchange read PARKED_FIBER.
   handle fiber_;
+  // Set by the constructor, before the waiter is enqueued; read by wakers under the
+  // primitive's lock (which orders it).
+  bool timed_ = false;
 };
 
-// Step 9: takes `w` out of `queue` if it is there (O(position): the queue is rebuilt up to it,
-// order kept); false if it was not (a waker dequeued it). Call it under the primitive's lock.
+// Step 10: takes `w` out of `queue` if it is there (O(position): the queue is rebuilt up to
+// it, order kept); false if it was not (a waker dequeued it and skipped it). Call it under
+// the primitive's lock.
 bool unlink_waiter(core::intrusive::queue<waiter, waiter_tag>& queue, waiter& w) noexcept;
 
 // The deadline `timeout` from now, rounded up to the clock's tick; a timeout too long for the
