@@ -25,6 +25,7 @@
 #include <spindle/fiber/sync/waiter.hpp>
 #include <spindle/fiber/timer_service.hpp>
 #include <spindle/sim/model_check.hpp>
+#include <spindle/twist/atomic.hpp>
 #include <spindle/twist/clock.hpp>
 #include <spindle/twist/shared.hpp>
 #include <spindle/twist/thread.hpp>
@@ -136,10 +137,84 @@ TEST(TimedModel, ThreadTimeoutRacesWake) {
   }
 }
 
-// A timed try_lock_for (a fiber) races the holder's unlock (the test thread): FIFO hand-off
-// must never go to a waiter that left, nor be dropped. The counter is plain memory guarded
-// by the mutex. A fiber that got the mutex frees it right after its unlock (the holder's
-// unlock is done with it by then); otherwise the test thread frees it at the end.
+// The waker waits until the owner is about to wait, then sleeps for about the owner's
+// timeout before waking: the expiry (the timer service's, or the futex wait's) and the claim
+// land close together, in every order the exploration reaches.
+template <class StartOwner, class JoinOwner>
+void wake_at_the_deadline(box& b, twist::atomic<bool>& started, twist::shared<int>& payload,
+                          twist::shared<int>& result, StartOwner start, JoinOwner join) {
+  start();
+  // acquire: pairs with the owner's release store of `started`.
+  while (!started.load(std::memory_order_acquire)) twist::this_thread::yield();
+  twist::this_thread::sleep_for(kDeadline);
+  payload.write(1);
+  const bool delivered = b.wake_one();
+  join();
+  SPINDLE_VERIFY(result.read() == (delivered ? 1 : 2),
+                 "a delivered wake was lost to the timeout, or a timeout reported woken");
+}
+
+// A fiber owner; the timer service's expiry races the claim.
+TEST(TimedModel, FiberTimeoutRacesWakeAtTheDeadline) {
+  for (const sim::options& opts : explorations()) {
+    sim::model_check(opts, [] {
+      fiber::timer_service timers;
+      exec::fast_pool pool(spindle::test::model_pool(1));
+      fiber::options fo;
+      fo.timers = &timers;
+      box b;
+      twist::atomic<bool> started{false};
+      twist::shared<int> payload{0};
+      twist::shared<int> result{0};
+      fiber::sync::wait_group done;
+      wake_at_the_deadline(
+          b, started, payload, result,
+          [&] {
+            done.add(1);
+            fiber::go(pool, [&] {
+              started.store(true, std::memory_order_release);  // pairs with the waker's load
+              const bool woken = b.wait_until(twist::steady_clock::now() + kDeadline);
+              if (woken) SPINDLE_VERIFY(payload.read() == 1, "woken without the waker's write");
+              result.write(woken ? 1 : 2);
+              done.done();
+            }, fo);
+          },
+          [&] { done.wait(); });
+      timers.stop();
+      pool.stop();
+    });
+  }
+}
+
+// A plain-thread owner; its futex wait's timeout races the claim.
+TEST(TimedModel, ThreadTimeoutRacesWakeAtTheDeadline) {
+  for (const sim::options& opts : explorations()) {
+    sim::model_check(opts, [] {
+      box b;
+      twist::atomic<bool> started{false};
+      twist::shared<int> payload{0};
+      twist::shared<int> result{0};
+      std::unique_ptr<twist::thread> owner;
+      wake_at_the_deadline(
+          b, started, payload, result,
+          [&] {
+            owner = std::make_unique<twist::thread>([&] {
+              started.store(true, std::memory_order_release);  // pairs with the waker's load
+              const bool woken = b.wait_until(twist::steady_clock::now() + kDeadline);
+              if (woken) SPINDLE_VERIFY(payload.read() == 1, "woken without the waker's write");
+              result.write(woken ? 1 : 2);
+            });
+          },
+          [&] { owner->join(); });
+    });
+  }
+}
+
+// A timed try_lock_for (a fiber) races the holder's unlock (the test thread, which unlocks
+// about when the fiber's deadline passes): FIFO hand-off must never go to a waiter that left,
+// nor be dropped. The counter is plain memory guarded by the mutex. A fiber that got the
+// mutex frees it right after its unlock (the holder's unlock is done with it by then);
+// otherwise the test thread frees it at the end.
 TEST(TimedModel, MutexTryLockForRacesUnlock) {
   for (const sim::options& opts : explorations()) {
     sim::model_check(opts, [] {
@@ -150,10 +225,12 @@ TEST(TimedModel, MutexTryLockForRacesUnlock) {
       auto* mu = new fiber::sync::mutex;
       twist::shared<int> counter{0};
       twist::shared<bool> freed{false};
+      twist::atomic<bool> started{false};
       fiber::sync::wait_group done;
       mu->lock();
       done.add(1);
       fiber::go(pool, [&] {
+        started.store(true, std::memory_order_release);  // pairs with the holder's load
         if (mu->try_lock_for(kDeadline)) {
           counter.write(counter.read() + 1);
           mu->unlock();
@@ -163,6 +240,9 @@ TEST(TimedModel, MutexTryLockForRacesUnlock) {
         done.done();
       }, fo);
       counter.write(counter.read() + 1);
+      // acquire: pairs with the fiber's release store of `started`.
+      while (!started.load(std::memory_order_acquire)) twist::this_thread::yield();
+      twist::this_thread::sleep_for(kDeadline);
       mu->unlock();  // hands over to the fiber if it still waits (MU3), else frees it
       done.wait();
       if (!freed.read()) {
