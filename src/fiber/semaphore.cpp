@@ -3,11 +3,11 @@
 
 #include <spindle/config.hpp>
 #include <spindle/fiber/no_suspend_scope.hpp>
-#include <spindle/twist/spin_wait.hpp>
 
 namespace spindle::fiber::sync {
 
 namespace {
+using detail::state_word;
 constexpr const char* lock_name = "fiber::sync::semaphore waiter lock";
 }
 
@@ -18,34 +18,22 @@ semaphore::semaphore(std::uint32_t initial, std::uint32_t max)
 
 semaphore::~semaphore() {
   // relaxed: destruction happens-after the last operation by the owner's synchronization.
-  SPINDLE_ASSERT((state_.load(std::memory_order_relaxed) & (lock_bit | has_waiters)) == 0,
+  SPINDLE_ASSERT((state_.load(std::memory_order_relaxed) &
+                  (state_word::lock_bit | state_word::has_waiters)) == 0,
                  "fiber::sync::semaphore destroyed while fibers or threads wait on it");
 }
 
 void semaphore::acquire_slow() {
   waiter self;
-  twist::spin_wait spin;
   // relaxed: a first guess for the CASes, which decide.
   std::uint64_t state = state_.load(std::memory_order_relaxed);
-  while (true) {
-    if (permits_of(state) > 0) {
-      // A permit appeared (so nobody waits, SEM2). acquire: as in try_acquire().
-      if (state_.compare_exchange_weak(state, state - one, std::memory_order_acquire,
-                                       std::memory_order_relaxed)) {
-        return;
-      }
-      continue;
-    }
-    if ((state & lock_bit) != 0) {
-      spin();
-      state = state_.load(std::memory_order_relaxed);
-      continue;
-    }
-    // Step 2. acquire: pairs with the release store that dropped the lock bit (waiters_ as
-    // left). From this CAS on, every release takes the slow path (SEM3).
-    if (state_.compare_exchange_weak(state, state | lock_bit | has_waiters,
-                                     std::memory_order_acquire, std::memory_order_relaxed)) {
-      break;
+  const auto permit_free = [](std::uint64_t s) { return state_word::value_of(s) > 0; };
+  // Step 2. From the locking CAS on, every release takes the slow path (SEM3).
+  while (!state_word::lock_unless(state_, state, state_word::has_waiters, permit_free)) {
+    // A permit appeared (so nobody waits, SEM2). acquire: as in try_acquire().
+    if (state_.compare_exchange_weak(state, state - state_word::one, std::memory_order_acquire,
+                                     std::memory_order_relaxed)) {
+      return;
     }
   }
   {
@@ -54,40 +42,26 @@ void semaphore::acquire_slow() {
   }
   // release: publishes waiters_ to the next lock holder. A store suffices: permits are 0
   // and nobody else writes the word while we hold the bit (SEM3).
-  state_.store(has_waiters, std::memory_order_release);
+  state_.store(state_word::has_waiters, std::memory_order_release);
   self.park();  // returns holding the permit a release() handed us (step 4)
 }
 
 void semaphore::release(std::uint32_t n) {
   if (n == 0) return;
   SPINDLE_VERIFY(n <= max_, "fiber::sync::semaphore::release() beyond max() free permits");
-  twist::spin_wait spin;
   // relaxed: a first guess for the CASes, which decide.
   std::uint64_t state = state_.load(std::memory_order_relaxed);
-  while (true) {
-    if ((state & has_waiters) == 0) {
-      SPINDLE_VERIFY(std::uint64_t{permits_of(state)} + n <= max_,
-                     "fiber::sync::semaphore::release() beyond max() free permits");
-      // Step 3. release: pairs with the acquire CAS in try_acquire() / acquire_slow() that
-      // takes one of these permits. SEM4: the last access to *this.
-      if (state_.compare_exchange_weak(state, state + std::uint64_t{n} * one,
-                                       std::memory_order_release, std::memory_order_relaxed)) {
-        return;
-      }
-      continue;
-    }
-    // Waiters (so permits == 0, SEM2). Another release may hold the bit and empty the queue
-    // meanwhile: then the loop goes back to step 3.
-    if ((state & lock_bit) != 0) {
-      spin();
-      state = state_.load(std::memory_order_relaxed);
-      continue;
-    }
-    // Step 4. acquire: pairs with the release store that dropped the lock bit (waiters_ as
-    // left).
-    if (state_.compare_exchange_weak(state, state | lock_bit, std::memory_order_acquire,
-                                     std::memory_order_relaxed)) {
-      break;
+  const auto no_waiters = [](std::uint64_t s) { return (s & state_word::has_waiters) == 0; };
+  // Step 4 if there are waiters (so permits == 0, SEM2). Another release may hold the bit and
+  // empty the queue meanwhile: then lock_unless gives up and we are back at step 3.
+  while (!state_word::lock_unless(state_, state, 0, no_waiters)) {
+    SPINDLE_VERIFY(std::uint64_t{state_word::value_of(state)} + n <= max_,
+                   "fiber::sync::semaphore::release() beyond max() free permits");
+    // Step 3. release: pairs with the acquire CAS in try_acquire() / acquire_slow() that
+    // takes one of these permits. SEM4: the last access to *this.
+    if (state_.compare_exchange_weak(state, state + std::uint64_t{n} * state_word::one,
+                                     std::memory_order_release, std::memory_order_relaxed)) {
+      return;
     }
   }
   hand_off(n);
@@ -105,7 +79,8 @@ void semaphore::hand_off(std::uint32_t n) {
       ++handed;
     }
     // SEM1, SEM2: permits are left over only if the queue emptied.
-    next_state = waiters_.empty() ? std::uint64_t{n - handed} * one : has_waiters;
+    next_state = waiters_.empty() ? std::uint64_t{n - handed} * state_word::one
+                                  : state_word::has_waiters;
   }
   // release: publishes waiters_ to the next lock holder and the leftover permits to the
   // acquire CAS that takes them. A store suffices (SEM3). SEM4: the last access to *this.

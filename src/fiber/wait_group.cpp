@@ -3,11 +3,11 @@
 
 #include <spindle/config.hpp>
 #include <spindle/fiber/no_suspend_scope.hpp>
-#include <spindle/twist/spin_wait.hpp>
 
 namespace spindle::fiber::sync {
 
 namespace {
+using detail::state_word;
 constexpr const char* lock_name = "fiber::sync::wait_group waiter lock";
 }
 
@@ -19,8 +19,9 @@ wait_group::~wait_group() {
 
 void wait_group::add(std::uint32_t n) noexcept {
   // relaxed: adding publishes nothing; the work it announces synchronizes through done().
-  const std::uint64_t before = state_.fetch_add(std::uint64_t{n} * one, std::memory_order_relaxed);
-  SPINDLE_VERIFY(std::uint64_t{count_of(before)} + n <= 0xffffffffu,
+  const std::uint64_t before =
+      state_.fetch_add(std::uint64_t{n} * state_word::one, std::memory_order_relaxed);
+  SPINDLE_VERIFY(std::uint64_t{state_word::value_of(before)} + n <= 0xffffffffu,
                  "fiber::sync::wait_group: count overflow");
 }
 
@@ -28,15 +29,15 @@ void wait_group::done() noexcept {
   // relaxed: a first guess for the CAS.
   std::uint64_t state = state_.load(std::memory_order_relaxed);
   while (true) {
-    SPINDLE_VERIFY(count_of(state) > 0,
+    SPINDLE_VERIFY(state_word::value_of(state) > 0,
                    "fiber::sync::wait_group::done() called more times than add()");
-    if (count_of(state) == 1 && (state & has_waiters) != 0) {
+    if (state_word::value_of(state) == 1 && (state & state_word::has_waiters) != 0) {
       done_and_wake();
       return;
     }
     // release: this done's work happens-before the acquire that sees count 0 (release
     // sequence). Last access to *this (WG1) when it makes the count zero.
-    if (state_.compare_exchange_weak(state, state - one, std::memory_order_release,
+    if (state_.compare_exchange_weak(state, state - state_word::one, std::memory_order_release,
                                      std::memory_order_relaxed)) {
       return;
     }
@@ -44,31 +45,17 @@ void wait_group::done() noexcept {
 }
 
 void wait_group::done_and_wake() noexcept {
-  twist::spin_wait spin;
-  // Take the lock bit (step 4).
   std::uint64_t state = state_.load(std::memory_order_relaxed);
-  while (true) {
-    if ((state & lock_bit) != 0) {
-      spin();
-      state = state_.load(std::memory_order_relaxed);
-      continue;
-    }
-    // acquire: pairs with the release that dropped the lock bit (waiters_ as left).
-    if (state_.compare_exchange_weak(state, state | lock_bit, std::memory_order_acquire,
-                                     std::memory_order_relaxed)) {
-      state |= lock_bit;
-      break;
-    }
-  }
+  state_word::lock(state_, state);  // step 4
   core::intrusive::queue<waiter, waiter_tag> woken;
   {
     no_suspend_scope no_suspend(lock_name);
     woken.splice(waiters_);
   }
   while (true) {
-    SPINDLE_VERIFY(count_of(state) > 0,
+    SPINDLE_VERIFY(state_word::value_of(state) > 0,
                    "fiber::sync::wait_group::done() called more times than add()");
-    if (count_of(state) == 1) {
+    if (state_word::value_of(state) == 1) {
       // acq_rel: release publishes this done (and the ones before it, release sequence) to
       // the waiters' acquire; drops the lock bit and HAS_WAITERS. WG1: last access to *this.
       if (state_.compare_exchange_weak(state, 0, std::memory_order_acq_rel,
@@ -84,7 +71,7 @@ void wait_group::done_and_wake() noexcept {
       waiters_.splice(woken);
     }
     // release: as in done(); also publishes waiters_ to the next lock holder.
-    while (!state_.compare_exchange_weak(state, (state - one) & ~lock_bit,
+    while (!state_.compare_exchange_weak(state, (state - state_word::one) & ~state_word::lock_bit,
                                          std::memory_order_release, std::memory_order_relaxed)) {
     }
     return;
@@ -95,33 +82,19 @@ void wait_group::done_and_wake() noexcept {
 void wait_group::wait() {
   // acquire: pairs with the release RMWs of done() (release sequence).
   std::uint64_t state = state_.load(std::memory_order_acquire);
-  if (count_of(state) == 0) return;
+  if (state_word::value_of(state) == 0) return;
   waiter self;
-  twist::spin_wait spin;
-  while (true) {
-    if (count_of(state) == 0) {
-      // acquire: as above (the CAS below may have read this value relaxed).
-      state_.load(std::memory_order_acquire);
-      return;
-    }
-    if ((state & lock_bit) != 0) {
-      spin();
-      state = state_.load(std::memory_order_relaxed);
-      continue;
-    }
-    // acquire: pairs with the release that dropped the lock bit (waiters_ as left).
-    if (state_.compare_exchange_weak(state, state | lock_bit | has_waiters,
-                                     std::memory_order_acquire, std::memory_order_relaxed)) {
-      break;
-    }
+  const auto zero = [](std::uint64_t s) { return state_word::value_of(s) == 0; };
+  if (!state_word::lock_unless(state_, state, state_word::has_waiters, zero)) {  // step 2
+    // acquire: as above (lock_unless read this value relaxed).
+    state_.load(std::memory_order_acquire);
+    return;
   }
   {
     no_suspend_scope no_suspend(lock_name);
     waiters_.push_back(self);
   }
-  // release: publishes waiters_ to the next lock holder. fetch_and, not a store: add() and
-  // done() change the count while we hold the lock bit.
-  state_.fetch_and(~lock_bit, std::memory_order_release);
+  state_word::unlock(state_);  // add() and done() may have changed the count meanwhile (LOCK4)
   self.park();
 }
 

@@ -4,11 +4,11 @@
 
 #include <spindle/config.hpp>
 #include <spindle/fiber/no_suspend_scope.hpp>
-#include <spindle/twist/spin_wait.hpp>
 
 namespace spindle::fiber::pool {
 
 namespace {
+using sync::detail::state_word;
 constexpr const char* lock_name = "fiber::pool::job_counter waiter lock";
 }
 
@@ -20,14 +20,15 @@ job_counter::~job_counter() {
 
 std::uint32_t job_counter::value() const noexcept {
   // acquire: pairs with the release RMWs of done() (release sequence).
-  return count_of(state_.load(std::memory_order_acquire));
+  return state_word::value_of(state_.load(std::memory_order_acquire));
 }
 
 void job_counter::add(std::uint32_t n) noexcept {
   // relaxed: adding publishes nothing; the jobs synchronize through the pool's queue lock
   // and their done().
-  const std::uint64_t before = state_.fetch_add(std::uint64_t{n} * one, std::memory_order_relaxed);
-  SPINDLE_VERIFY(std::uint64_t{count_of(before)} + n <= 0xffffffffu,
+  const std::uint64_t before =
+      state_.fetch_add(std::uint64_t{n} * state_word::one, std::memory_order_relaxed);
+  SPINDLE_VERIFY(std::uint64_t{state_word::value_of(before)} + n <= 0xffffffffu,
                  "fiber::pool::job_counter: count overflow");
 }
 
@@ -35,14 +36,15 @@ void job_counter::done() noexcept {
   // relaxed: a first guess for the CAS.
   std::uint64_t state = state_.load(std::memory_order_relaxed);
   while (true) {
-    SPINDLE_ASSERT(count_of(state) > 0, "fiber::pool::job_counter: more ends than jobs");
-    if (count_of(state) == 1 && (state & has_waiters) != 0) {
+    SPINDLE_ASSERT(state_word::value_of(state) > 0,
+                   "fiber::pool::job_counter: more ends than jobs");
+    if (state_word::value_of(state) == 1 && (state & state_word::has_waiters) != 0) {
       done_and_wake();
       return;
     }
     // release: this job's effects happen-before the acquire that reads count 0 (release
     // sequence). CNT1: the last access to *this when it makes the count zero.
-    if (state_.compare_exchange_weak(state, state - one, std::memory_order_release,
+    if (state_.compare_exchange_weak(state, state - state_word::one, std::memory_order_release,
                                      std::memory_order_relaxed)) {
       return;
     }
@@ -50,29 +52,17 @@ void job_counter::done() noexcept {
 }
 
 void job_counter::done_and_wake() noexcept {
-  twist::spin_wait spin;
   std::uint64_t state = state_.load(std::memory_order_relaxed);
-  while (true) {  // take the lock bit (step 4)
-    if ((state & lock_bit) != 0) {
-      spin();
-      state = state_.load(std::memory_order_relaxed);
-      continue;
-    }
-    // acquire: pairs with the release that dropped the lock bit (waiters_ as left).
-    if (state_.compare_exchange_weak(state, state | lock_bit, std::memory_order_acquire,
-                                     std::memory_order_relaxed)) {
-      state |= lock_bit;
-      break;
-    }
-  }
+  state_word::lock(state_, state);  // step 4
   core::intrusive::queue<detail::wait_node, detail::wait_node_tag> woken;
   {
     no_suspend_scope no_suspend(lock_name);
     woken.splice(waiters_);
   }
   while (true) {
-    SPINDLE_ASSERT(count_of(state) > 0, "fiber::pool::job_counter: more ends than jobs");
-    if (count_of(state) == 1) {
+    SPINDLE_ASSERT(state_word::value_of(state) > 0,
+                   "fiber::pool::job_counter: more ends than jobs");
+    if (state_word::value_of(state) == 1) {
       // acq_rel: the release publishes every job's end (release sequence) to the waiters'
       // acquire; drops the lock bit and HAS_WAITERS. CNT1: the last access to *this.
       if (state_.compare_exchange_weak(state, 0, std::memory_order_acq_rel,
@@ -88,7 +78,7 @@ void job_counter::done_and_wake() noexcept {
       waiters_.splice(woken);
     }
     // release: as in done(); also publishes waiters_ to the next lock holder.
-    while (!state_.compare_exchange_weak(state, (state - one) & ~lock_bit,
+    while (!state_.compare_exchange_weak(state, (state - state_word::one) & ~state_word::lock_bit,
                                          std::memory_order_release, std::memory_order_relaxed)) {
     }
     return;
@@ -100,33 +90,19 @@ void job_counter::done_and_wake() noexcept {
 void job_counter::wait() {
   // acquire: pairs with the release RMWs of done() (release sequence).
   std::uint64_t state = state_.load(std::memory_order_acquire);
-  if (count_of(state) == 0) return;
+  if (state_word::value_of(state) == 0) return;
   detail::wait_node self;
-  twist::spin_wait spin;
-  while (true) {
-    if (count_of(state) == 0) {
-      // acquire: as above (the CAS below may have read this value relaxed).
-      state_.load(std::memory_order_acquire);
-      return;
-    }
-    if ((state & lock_bit) != 0) {
-      spin();
-      state = state_.load(std::memory_order_relaxed);
-      continue;
-    }
-    // acquire: pairs with the release that dropped the lock bit (waiters_ as left).
-    if (state_.compare_exchange_weak(state, state | lock_bit | has_waiters,
-                                     std::memory_order_acquire, std::memory_order_relaxed)) {
-      break;
-    }
+  const auto zero = [](std::uint64_t s) { return state_word::value_of(s) == 0; };
+  if (!state_word::lock_unless(state_, state, state_word::has_waiters, zero)) {  // step 2
+    // acquire: as above (lock_unless read this value relaxed).
+    state_.load(std::memory_order_acquire);
+    return;
   }
   {
     no_suspend_scope no_suspend(lock_name);
     waiters_.push_back(self);
   }
-  // release: publishes waiters_ to the next lock holder. fetch_and, not a store: submits and
-  // job ends change the count while we hold the lock bit.
-  state_.fetch_and(~lock_bit, std::memory_order_release);
+  state_word::unlock(state_);  // submits and job ends may have changed the count (LOCK4)
   self.park();
 }
 

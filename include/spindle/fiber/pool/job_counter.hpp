@@ -12,9 +12,9 @@
 // Only the pool changes the count: run_jobs()/submit() add, each job's end subtracts. So a
 // counter can be waited on, reused once it is zero, and destroyed as soon as wait() returns.
 //
-// Protocol: wait_group's (fiber/sync/wait_group.hpp), with the pool's wait node. state_ is
-// one 64-bit word: the count (high 32 bits), HAS_WAITERS (bit 1) and a lock bit (bit 0)
-// guarding waiters_.
+// Protocol: wait_group's (fiber/sync/wait_group.hpp), with the pool's wait node. state_ is a
+// state word (fiber/sync/detail/state_word.hpp: the count, HAS_WAITERS and the lock bit
+// guarding waiters_, LOCK1-LOCK4).
 //   1. wait(): load (acquire); count 0 -> return.
 //   2. take the lock bit and set HAS_WAITERS in one CAS, only while count > 0 (count 0 ->
 //      return); push our wait node; drop the lock bit (release); park the node.
@@ -35,6 +35,7 @@
 
 #include <spindle/core/intrusive/queue.hpp>
 #include <spindle/fiber/pool/detail/wait_node.hpp>
+#include <spindle/fiber/sync/detail/state_word.hpp>
 #include <spindle/twist/atomic.hpp>
 
 namespace spindle::fiber::pool {
@@ -61,21 +62,13 @@ class job_counter {
  private:
   friend class fiber_pool;
 
-  static constexpr std::uint64_t lock_bit = 1;     // bit 0: someone holds waiters_
-  static constexpr std::uint64_t has_waiters = 2;  // bit 1: waiters_ may be non-empty
-  static constexpr std::uint64_t one = std::uint64_t{1} << 32;
-
-  static std::uint32_t count_of(std::uint64_t state) noexcept {
-    return static_cast<std::uint32_t>(state >> 32);
-  }
-
   // `n` more jobs will end with done() (the pool calls it before queueing them).
   void add(std::uint32_t n) noexcept;
   // One job ended; wakes the waiters if that was the last.
   void done() noexcept;
   void done_and_wake() noexcept;
 
-  twist::atomic<std::uint64_t> state_{0};  // count << 32 | HAS_WAITERS | lock bit
+  twist::atomic<std::uint64_t> state_{0};  // a sync::detail::state_word: count, HAS_WAITERS, lock
   core::intrusive::queue<detail::wait_node, detail::wait_node_tag> waiters_;  // lock bit
 };
 

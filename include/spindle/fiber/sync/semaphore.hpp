@@ -13,8 +13,8 @@
 // never coexist, SEM2), so a newcomer never overtakes a queued waiter. Without waiters,
 // acquire() and release() are one CAS each and allocate nothing.
 //
-// Protocol. state_ is one 64-bit word: the free permits (high 32 bits), HAS_WAITERS (bit 1)
-// and a lock bit (bit 0) guarding waiters_, a FIFO of fiber::sync::waiter nodes.
+// Protocol. state_ is a state word (detail/state_word.hpp: the free permits, HAS_WAITERS and
+// the lock bit guarding waiters_, a FIFO of fiber::sync::waiter nodes; LOCK1-LOCK4).
 //   SEM1  HAS_WAITERS is set iff waiters_ is non-empty; both change only under the lock bit.
 //   SEM2  HAS_WAITERS implies permits == 0.
 //   SEM3  the lock bit is taken only together with HAS_WAITERS (by a waiter, step 2, or by a
@@ -53,6 +53,7 @@
 #include <limits>
 
 #include <spindle/core/intrusive/queue.hpp>
+#include <spindle/fiber/sync/detail/state_word.hpp>
 #include <spindle/fiber/sync/waiter.hpp>
 #include <spindle/twist/atomic.hpp>
 
@@ -82,10 +83,10 @@ class semaphore {
   bool try_acquire() noexcept {
     // relaxed: a first guess for the CAS, which decides.
     std::uint64_t state = state_.load(std::memory_order_relaxed);
-    while (permits_of(state) > 0) {
+    while (detail::state_word::value_of(state) > 0) {
       // acquire: pairs with the release CAS/store in release() that made the permit free.
-      if (state_.compare_exchange_weak(state, state - one, std::memory_order_acquire,
-                                       std::memory_order_relaxed)) {
+      if (state_.compare_exchange_weak(state, state - detail::state_word::one,
+                                       std::memory_order_acquire, std::memory_order_relaxed)) {
         return true;
       }
     }
@@ -100,19 +101,12 @@ class semaphore {
   std::uint32_t max() const noexcept { return max_; }
 
  private:
-  static constexpr std::uint64_t lock_bit = 1;     // bit 0: someone holds waiters_
-  static constexpr std::uint64_t has_waiters = 2;  // bit 1: waiters_ is non-empty (SEM1)
-  static constexpr std::uint64_t one = std::uint64_t{1} << 32;
-
-  static std::uint32_t permits_of(std::uint64_t state) noexcept {
-    return static_cast<std::uint32_t>(state >> 32);
-  }
-
   void acquire_slow();
   // Step 4 once the lock bit is held: hands up to n permits to the oldest waiters.
   void hand_off(std::uint32_t n);
 
-  // permits << 32 | HAS_WAITERS | lock bit. CASed by anyone; stored by the lock holder (SEM3).
+  // A detail::state_word: permits, HAS_WAITERS (SEM1), lock bit. CASed by anyone; stored by
+  // the lock holder (SEM3).
   twist::atomic<std::uint64_t> state_;
   core::intrusive::queue<waiter, waiter_tag> waiters_;  // guarded by the lock bit, oldest first
   const std::uint32_t max_;

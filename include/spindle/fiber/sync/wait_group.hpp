@@ -9,10 +9,10 @@
 //   }
 //   group.wait();                       // every work() has happened-before this returns
 //
-// Protocol. state_ is one 64-bit word: the count (high 32 bits), HAS_WAITERS (bit 1) and a lock
-// bit (bit 0) guarding waiters_. As in event.hpp, the done() that brings the count to zero
-// releases the lock and publishes zero in one CAS, its last access to the group (WG1), so a
-// waiter that sees zero may destroy or reuse the group at once.
+// Protocol. state_ is a state word (detail/state_word.hpp: the count, HAS_WAITERS and the lock
+// bit guarding waiters_, LOCK1-LOCK4). The done() that brings the count to zero drops the lock
+// and publishes zero in one CAS, its last access to the group (WG1, LOCK2), so a waiter that
+// sees zero may destroy or reuse the group at once.
 //   1. wait(): load (acquire); count 0 -> return.
 //   2. take the lock bit and set HAS_WAITERS in one CAS, only while count > 0 (count 0 ->
 //      return); push our waiter; drop the lock bit (release); park.
@@ -32,6 +32,7 @@
 #include <cstdint>
 
 #include <spindle/core/intrusive/queue.hpp>
+#include <spindle/fiber/sync/detail/state_word.hpp>
 #include <spindle/fiber/sync/waiter.hpp>
 #include <spindle/twist/atomic.hpp>
 
@@ -57,17 +58,9 @@ class wait_group {
   void wait();
 
  private:
-  static constexpr std::uint64_t lock_bit = 1;     // bit 0: someone holds waiters_
-  static constexpr std::uint64_t has_waiters = 2;  // bit 1: waiters_ may be non-empty
-  static constexpr std::uint64_t one = std::uint64_t{1} << 32;
-
-  static std::uint32_t count_of(std::uint64_t state) noexcept {
-    return static_cast<std::uint32_t>(state >> 32);
-  }
-
   void done_and_wake() noexcept;
 
-  twist::atomic<std::uint64_t> state_{0};  // count << 32 | HAS_WAITERS | lock bit
+  twist::atomic<std::uint64_t> state_{0};  // a detail::state_word: count, HAS_WAITERS, lock bit
   core::intrusive::queue<waiter, waiter_tag> waiters_;  // guarded by the lock bit
 };
 
