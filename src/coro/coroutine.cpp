@@ -15,6 +15,21 @@
 // another thread. The outer_ fields are the resumer's: written by enter(), read by leave(), and
 // nobody else resumes the coroutine in between (it is running).
 //
+// transfer_to(next), inside the running coroutine A (hand_over() is steps 1-3):
+//   1. check A is not being unwound (INV1) and `next` is suspended;
+//   2. `next` takes over A's resumer: resumer_, outer_, outer_exception_state_ and
+//      outer_watch_ are copied from A (TRANSFER1: the resumer's saved state always sits in the
+//      coroutine that is running on its behalf, so the one that comes back can restore it);
+//   3. A's exception state is saved from the thread's slot and next's put there; next's
+//      overflow record replaces A's; next becomes the thread's current coroutine; A is marked
+//      suspended, next running;
+//   4. switch from A's context to next's. Everything in steps 2-3 happens before the switch,
+//      on this thread, so it is the same thread's state (TRANSFER2); A touches only its own
+//      members after the switch, as in suspend().
+// TRANSFER3: the resumer's leave() (leave_returned()) runs on the thread's current coroutine,
+// which is the last one of the chain: the one that suspended or ended and switched to
+// *resumer_, since only the running coroutine can switch to it.
+//
 // destroy(): a suspended body is resumed with unwind_requested_ set, so its suspend() throws
 // forced_unwind (INV1: a body being unwound never suspends again; checked in suspend()).
 // entry() catches forced_unwind and ends the body like a return. Then the block is destroyed
@@ -128,6 +143,33 @@ void control_block::leave() {
       context::exception_state::exchange(this_thread_exception_slot(), outer_exception_state_);
   current_coroutine::set(outer_);
   if (exception_) [[unlikely]] std::rethrow_exception(std::exchange(exception_, nullptr));
+}
+
+void control_block::leave_returned() {
+  control_block* returned = current_coroutine::get();  // TRANSFER3
+  returned->leave();
+}
+
+void control_block::hand_over(control_block& next) noexcept {
+  SPINDLE_VERIFY(!unwind_requested_,
+                 "coroutine: transferred while being destroyed (the body caught "
+                 "coro::forced_unwind and did not rethrow it)");
+  SPINDLE_VERIFY(next.state_ == state::suspended,
+                 "coroutine: transfer to a coroutine that is not suspended");
+  SPINDLE_ASSERT(current_coroutine::get() == this,
+                 "coroutine: transfer from a coroutine that is not the innermost running one");
+  // Step 2 (TRANSFER1).
+  next.resumer_ = resumer_;
+  next.outer_ = outer_;
+  next.outer_exception_state_ = outer_exception_state_;
+  next.outer_watch_ = outer_watch_;
+  // Step 3.
+  exception_state_ =
+      context::exception_state::exchange(this_thread_exception_slot(), next.exception_state_);
+  context::stack_overflow_scope::exchange(next.watch_);  // returns our own watch_: constant
+  current_coroutine::set(&next);
+  state_ = state::suspended;
+  next.state_ = state::running;
 }
 
 void control_block::throw_forced_unwind() { throw forced_unwind{}; }

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <exception>
 #include <typeinfo>
+#include <utility>
 
 #include <spindle/config.hpp>
 #include <spindle/coro/detail/control_block.hpp>
@@ -26,6 +27,18 @@ namespace {
 
 struct current_fiber_slot;
 using current_fiber = twist::thread_local_ptr<fiber_block, current_fiber_slot>;
+
+// The step in progress on this thread (a local of step()), for the hand-off (HANDOFF).
+struct step_frame {
+  exec::executor* executor;                 // whose task the step is
+  fiber_block* handoff = nullptr;           // H1: the fiber to run next, or null
+  fiber_block* transferred_from = nullptr;  // H2: whose after_switch the arriving fiber runs
+  unsigned budget = fiber_block::kHandoffBudget;  // H4
+  bool allowed = false;                     // executor->allows_direct_handoff()
+};
+
+struct current_step_slot;
+using current_step = twist::thread_local_ptr<step_frame, current_step_slot>;
 
 struct next_id_tag;
 using next_id = twist::static_var<twist::atomic<std::uint64_t>, next_id_tag>;
@@ -123,8 +136,35 @@ void fiber_block::suspend(after_switch_call call) {
                  "fiber: suspended from inside a coroutine nested in the fiber (suspend "
                  "that coroutine with coro::suspend() instead)");
   after_switch_ = call;
-  coro::suspend();
-  // Resumed, maybe on another thread: only members of *this from here on.
+  step_frame* frame = current_step::get();
+  fiber_block* next = frame != nullptr ? std::exchange(frame->handoff, nullptr) : nullptr;
+  if (next != nullptr) {
+    // H2: straight into the handed-off fiber, which runs our after_switch on arrival.
+    frame->transferred_from = this;
+    current_fiber::set(next);  // H3
+    coroutine_block_->transfer_to(*next->coroutine_block_);
+  } else {
+    coro::suspend();
+  }
+  // Resumed, maybe on another thread: only members of *this, and out-of-line calls, from here.
+  arrived();
+}
+
+void fiber_block::arrived() noexcept {
+  step_frame* frame = current_step::get();
+  if (frame == nullptr || frame->transferred_from == nullptr) return;  // came through step()
+  run_after_switch(*std::exchange(frame->transferred_from, nullptr));  // H2
+}
+
+bool fiber_block::try_hand_off(fiber_block& f) noexcept {
+  step_frame* frame = current_step::get();
+  if (frame == nullptr || !frame->allowed || frame->handoff != nullptr || frame->budget == 0 ||
+      f.executor_ != frame->executor) {
+    return false;
+  }
+  --frame->budget;
+  frame->handoff = &f;  // H1
+  return true;
 }
 
 void fiber_block::schedule(exec::executor& ex, exec::hint h) noexcept {
@@ -148,30 +188,48 @@ void fiber_block::start(fiber_block& f) {
 }
 
 void fiber_block::step(exec::task& self_task) {
-  auto& self = static_cast<fiber_block&>(self_task);
+  auto& first = static_cast<fiber_block&>(self_task);
+  // The fiber is ours until it suspends, so its executor_ is the one running this task.
+  step_frame frame{first.executor_, nullptr, nullptr, kHandoffBudget,
+                   first.executor_->allows_direct_handoff()};
+  step_frame* outer_frame = current_step::get();
+  current_step::set(&frame);
   fiber_block* outer = current_fiber::get();
-  current_fiber::set(&self);
+  for (fiber_block* f = &first; f != nullptr; f = std::exchange(frame.handoff, nullptr)) {
+    run_one(*f, outer);  // step 5: then the slot's fiber, if one was handed off
+  }
+  current_step::set(outer_frame);
+}
+
+void fiber_block::run_one(fiber_block& f, fiber_block* outer) {
+  current_fiber::set(&f);
   std::exception_ptr escaped;
   {
     // Inside a strand's task only if the strand runs this fiber (debug builds; see
     // exec/detail/strand_task_scope.hpp). Closed before after_switch (STEP1).
-    exec::detail::resumable_body_scope body(self);
+    exec::detail::resumable_body_scope body(f);
     try {
-      self.coroutine_.resume();
+      f.coroutine_.resume();
     } catch (...) {
       escaped = std::current_exception();
     }
   }
+  // H3: the fiber that came back — `f`, or the last one a chain of hand-offs ran.
+  fiber_block& back = *current_fiber::get();
   current_fiber::set(outer);
-  if (self.coroutine_.is_done()) {
-    if (escaped) self.on_failure_(failure{self.id_, self.name_, std::move(escaped)});
-    finish(self);
+  if (back.coroutine_.is_done()) {
+    if (escaped) back.on_failure_(failure{back.id_, back.name_, std::move(escaped)});
+    finish(back);
     return;
   }
-  const after_switch_call call = std::exchange(self.after_switch_, after_switch_call{});
+  run_after_switch(back);
+}
+
+void fiber_block::run_after_switch(fiber_block& f) noexcept {
+  const after_switch_call call = std::exchange(f.after_switch_, after_switch_call{});
   SPINDLE_ASSERT(call.fn != nullptr, "fiber: suspended without an after_switch call");
   try {
-    call.fn(call.arg, handle(&self));  // STEP1: `self` may be running elsewhere from here on
+    call.fn(call.arg, handle(&f));  // STEP1: `f` may be running elsewhere from here on
   } catch (...) {
     SPINDLE_VERIFY(false, "fiber: an after_switch callback threw (the fiber can never resume)");
   }
@@ -208,6 +266,10 @@ options inherit(const options& opts) noexcept {
 
 void handle::resume(exec::hint h) const noexcept {
   SPINDLE_ASSERT(block_ != nullptr, "fiber::handle::resume() on an empty handle");
+  if ((h == exec::hint::any || h == exec::hint::next) &&
+      detail::fiber_block::try_hand_off(*block_)) {
+    return;  // H1: runs next on this thread
+  }
   block_->schedule(h);
 }
 

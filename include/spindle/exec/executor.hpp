@@ -45,6 +45,12 @@ class executor {
 
   // A name for error reports and worker threads.
   virtual std::string_view name() const noexcept { return "executor"; }
+
+  // Whether one of this executor's tasks may go on to run work that was submitted to this
+  // executor with hint::any or hint::next while it ran, on the same thread, instead of queueing it: the
+  // fiber hand-off (fiber/detail/fiber_block.hpp, HANDOFF). The pools say yes; executors whose
+  // users count tasks (manual_executor's run_next) or order them (strand) keep the default.
+  virtual bool allows_direct_handoff() const noexcept { return false; }
 };
 
 // Thrown by submit() to an executor that has stopped. The task was not queued.

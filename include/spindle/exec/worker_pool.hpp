@@ -63,6 +63,7 @@ class worker_pool : public executor {
 
   std::size_t worker_count() const noexcept { return num_workers_; }
   std::string_view name() const noexcept override { return options_.name; }
+  bool allows_direct_handoff() const noexcept override { return true; }
 
   // The number of workers `options` asks for (0 -> hardware concurrency, at least 1).
   static std::size_t resolved_worker_count(const pool_options& options) noexcept;

@@ -4,6 +4,7 @@
 
 #include <spindle/config.hpp>
 #include <spindle/core/intrusive/queue.hpp>
+#include <spindle/fiber/fiber.hpp>
 #include <spindle/fiber/no_suspend_scope.hpp>
 
 namespace spindle::fiber::chan::detail {
@@ -40,8 +41,18 @@ bool channel_base::close() noexcept {
   }
   lock_.unlock();  // CHAN4: our last access to *this
   // Pop before wake: a woken owner may return and free its parker at once.
-  while (sync::waiter* parked = woken.pop_front()) parked->wake();
+  // Every waiter queued here is a parker (its own wake(): PARK1 or the waiter protocol).
+  while (sync::waiter* parked = woken.pop_front()) static_cast<parker*>(parked)->wake();
   return closed_now;
+}
+
+void channel_base::park(parker& self) noexcept {
+  if (is_fiber()) {
+    self.park_unlocking(lock_);  // PARK1: lock_ is released once we are off our stack
+  } else {
+    lock_.unlock();  // CHAN4
+    self.park();
+  }
 }
 
 bool channel_base::is_closed() const noexcept {

@@ -2,8 +2,10 @@
 #include <spindle/fiber/chan/select.hpp>
 
 #include <algorithm>
+#include <array>
 #include <functional>
 #include <utility>
+#include <vector>
 
 #include <spindle/config.hpp>
 #include <spindle/fiber/no_suspend_scope.hpp>
@@ -34,10 +36,36 @@ void unlock_all(std::span<select_case*> order) noexcept {
 
 }  // namespace
 
+select_case* collect_cases(std::span<select_case* const> cases, std::span<select_case*> poll,
+                           std::size_t& count) noexcept {
+  SPINDLE_VERIFY(cases.size() < select_case::kMaxCases(), "fiber::chan::select: too many cases");
+  select_case* fallback = nullptr;
+  count = 0;
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    select_case* c = cases[i];
+    SPINDLE_VERIFY(c != nullptr, "fiber::chan::select: a null case pointer");
+    c->index = static_cast<std::uint32_t>(i);
+    switch (c->what) {
+      case select_case::kind::channel:
+        poll[count++] = c;
+        break;
+      case select_case::kind::fallback:
+        SPINDLE_VERIFY(fallback == nullptr, "fiber::chan::select takes at most one default case");
+        fallback = c;
+        break;
+      case select_case::kind::off:
+        break;  // a nil channel: never ready, never queued
+    }
+  }
+  return fallback;
+}
+
 std::size_t run_select(std::span<select_case*> poll, std::span<select_case*> lock_order,
                        select_case* fallback) {
   if (poll.empty()) {
-    SPINDLE_ASSERT(fallback != nullptr, "fiber::chan::select without cases");
+    SPINDLE_VERIFY(fallback != nullptr,
+                   "fiber::chan::select: every case is off (null channel) and there is no "
+                   "default case, so it would block forever");
     fallback->finish();
     return fallback->index;
   }
@@ -51,7 +79,7 @@ std::size_t run_select(std::span<select_case*> poll, std::span<select_case*> loc
     return std::less<const channel_base*>{}(a->target, b->target);
   });
 
-  parker self;
+  parker self(/*single_case=*/poll.size() == 1);
   select_case* completed = nullptr;
   parker* to_wake = nullptr;
   lock_all(lock_order);
@@ -92,3 +120,29 @@ std::size_t run_select(std::span<select_case*> poll, std::span<select_case*> loc
 }
 
 }  // namespace spindle::fiber::chan::detail
+
+namespace spindle::fiber::chan {
+
+std::size_t select(std::span<select_case* const> cases, std::span<select_case*> poll,
+                   std::span<select_case*> lock_order) {
+  SPINDLE_VERIFY(poll.size() >= cases.size() && lock_order.size() >= cases.size(),
+                 "fiber::chan::select: the scratch spans are smaller than the case list");
+  std::size_t count = 0;
+  select_case* fallback = detail::collect_cases(cases, poll, count);
+  std::copy_n(poll.begin(), count, lock_order.begin());
+  return detail::run_select(poll.first(count), lock_order.first(count), fallback);
+}
+
+std::size_t select(std::span<select_case* const> cases) {
+  if (cases.size() <= kInlineCases) {
+    std::array<select_case*, kInlineCases> poll{};
+    std::array<select_case*, kInlineCases> lock_order{};
+    return select(cases, poll, lock_order);
+  }
+  // The managed path: allocated before any channel is touched, so bad_alloc changes nothing.
+  std::vector<select_case*> poll(cases.size());
+  std::vector<select_case*> lock_order(cases.size());
+  return select(cases, poll, lock_order);
+}
+
+}  // namespace spindle::fiber::chan

@@ -3,4 +3,5 @@
 target_sources(spindle PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/wait_queue.cpp
   ${CMAKE_CURRENT_LIST_DIR}/channel_base.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/parker.cpp
   ${CMAKE_CURRENT_LIST_DIR}/select.cpp)

@@ -61,12 +61,15 @@ class control_block {
   // and the next call mispredicts. The thread-locals are touched only inside enter() and
   // leave(), never inline in the caller, whose frame a compiler could otherwise let reuse a
   // thread-local's address across a suspend() that moved it to another thread.
+  //
+  // With transfer_to() (below) the coroutine that switches back here may be another one than
+  // *this: leave() works on whichever came back, and it is the one whose exception is rethrown.
   void resume() {
     // The execution blocked here while the body runs: fresh per call (see resumer_).
     context::execution_context resumer;
     enter(resumer);
     resumer.switch_to(context_);
-    leave();
+    leave_returned();
   }
 
   // Called by coro::suspend() inside the body: switches back to the resumer. Inline for the
@@ -77,6 +80,20 @@ class control_block {
                    "coro::forced_unwind and did not rethrow it)");
     state_ = state::suspended;
     context_.switch_to(*resumer_);
+    // Resumed, maybe on another thread: only members of *this from here on.
+    if (unwind_requested_) [[unlikely]] throw_forced_unwind();
+  }
+
+  // Symmetric transfer (TRANSFER1-3 in coroutine.cpp): called by the running coroutine *this,
+  // the innermost on its thread, to suspend itself and run `next` (suspended) in its place, on
+  // behalf of the same resumer: when `next` later suspends or ends, that resumer's resume()
+  // returns (and leave() restores the resumer's state from `next`). One switch instead of two
+  // (back to the resumer, then into `next`). Returns when *this is resumed again, by resume()
+  // or by another transfer_to(), maybe on another thread. For fibers (fiber/detail), which
+  // know which coroutine came back; coro::coroutine does not offer it.
+  void transfer_to(control_block& next) {
+    hand_over(next);
+    context_.switch_to(next.context_);
     // Resumed, maybe on another thread: only members of *this from here on.
     if (unwind_requested_) [[unlikely]] throw_forced_unwind();
   }
@@ -112,6 +129,12 @@ class control_block {
   // switch, and rethrows what the body threw, if it ended by throwing.
   void enter(context::execution_context& resumer) noexcept;
   void leave();
+  // leave() on the coroutine that switched back to the resumer: *this, or the last one a
+  // transfer_to() chain ran (the thread's current coroutine).
+  static void leave_returned();
+  // transfer_to()'s bookkeeping before its switch: `next` takes over the resumer and the
+  // resumer's saved state from *this; the thread-locals move from *this to `next`.
+  void hand_over(control_block& next) noexcept;
   [[noreturn]] static void throw_forced_unwind();
 
   context::execution_context context_;  // the coroutine's own execution

@@ -228,7 +228,7 @@ recv_status channel<T>::try_recv_locked(std::optional<T>& out, detail::parker*& 
 
 template <class T>
 send_status channel<T>::send_impl(T& value) {
-  detail::parker self;
+  detail::parker self(/*single_case=*/true);
   detail::case_node node;
   detail::parker* to_wake = nullptr;
   send_status status;
@@ -242,11 +242,14 @@ send_status channel<T>::send_impl(T& value) {
       guarded_.senders.push_back(node);
     }
   }
+  if (status == send_status::full) {
+    // Step 4: a receiver takes the value, or close() marks the node closed.
+    park(self);
+    return node.closed ? send_status::closed : send_status::sent;
+  }
   unlock();  // CHAN4: our last access to *this
   if (to_wake != nullptr) to_wake->wake();
-  if (status != send_status::full) return status;
-  self.park();  // a receiver took the value, or close() marked the node closed (step 3)
-  return node.closed ? send_status::closed : send_status::sent;
+  return status;
 }
 
 template <class T>
@@ -266,7 +269,7 @@ send_status channel<T>::try_send_impl(T& value) noexcept {
 template <class T>
 std::optional<T> channel<T>::recv() {
   std::optional<T> result;
-  detail::parker self;
+  detail::parker self(/*single_case=*/true);
   detail::case_node node;
   detail::parker* to_wake = nullptr;
   recv_status status;
@@ -280,9 +283,12 @@ std::optional<T> channel<T>::recv() {
       guarded_.receivers.push_back(node);
     }
   }
+  if (status == recv_status::empty) {
+    park(self);  // step 4: a sender fills `result`, or close() comes
+    return result;
+  }
   unlock();  // CHAN4
   if (to_wake != nullptr) to_wake->wake();
-  if (status == recv_status::empty) self.park();  // a sender filled `result`, or close() came
   return result;
 }
 

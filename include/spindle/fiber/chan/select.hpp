@@ -23,8 +23,16 @@
 //     nothing; send and default_case may omit the handler. A send case that does not complete
 //     drops its value (the case object owns it).
 //   - The same channel may appear in several cases; a channel may close during the select.
+//   - A case built on a null channel pointer (chan::recv(ptr, h) / chan::send(ptr, v, h) with
+//     ptr == nullptr) is never ready, like a case on a nil channel in Go: the way to switch a
+//     case off without changing the select's shape. A select whose every case is off and
+//     which has no default would block forever: it stops the program with a message instead.
+//   - Run-time case lists: chan::select(std::span<chan::select_case* const>) takes the cases
+//     as pointers (any mix of recv, send and at most one default case) and returns the
+//     position of the completed one in the span.
 // Memory: nothing allocates — the cases, their waiter nodes and the shared parker live on the
-// caller's stack. At most 2^32 - 2 cases.
+// caller's stack (a run-time list of more than kInlineCases cases allocates two arrays of
+// pointers; the overload taking scratch spans never allocates). At most 2^32 - 2 cases.
 //
 // Protocol (Go's runtime/select.go selectgo(), restated for intrusive stack waiters):
 //   1. Pick a random poll order (Fisher-Yates over the cases) and a lock order (the cases
@@ -87,12 +95,18 @@ class select_case {
   // After every lock is released: runs the handler.
   virtual void finish() = 0;
 
-  channel_base* target = nullptr;   // the case's channel; null: the default case
+  enum class kind : std::uint8_t { channel, off, fallback };
+
+  // Case indexes must stay below parker::unclaimed.
+  static constexpr std::size_t kMaxCases() noexcept { return parker::unclaimed; }
+
+  channel_base* target = nullptr;   // the case's channel; null for `off` and `fallback`
   case_node node;                   // this case's waiter (step 4)
   std::uint32_t index = 0;          // position in the select's argument list
+  const kind what;                  // a channel operation, a case switched off, the default
 
  protected:
-  explicit select_case(channel_base* ch) noexcept : target(ch) {}
+  select_case(channel_base* ch, kind k) noexcept : target(ch), what(k) {}
   ~select_case() = default;
 };
 
@@ -100,6 +114,11 @@ class select_case {
 // caller's stack, reordered here); `fallback` is the default case or null.
 std::size_t run_select(std::span<select_case*> poll, std::span<select_case*> lock_order,
                        select_case* fallback);
+
+// Sorts `cases` (index = position) into `poll` (the channel cases; its first `count` entries
+// on return) and the default case (returned, or null). Stops the program on a second default.
+select_case* collect_cases(std::span<select_case* const> cases, std::span<select_case*> poll,
+                           std::size_t& count) noexcept;
 
 struct no_handler {
   void operator()() const noexcept {}
@@ -113,23 +132,26 @@ class recv_case final : public detail::select_case {
                 "a recv case's handler is called with std::optional<T> (empty: closed)");
 
  public:
-  recv_case(channel<T>& ch, F handler) : select_case(&ch.base()), ch_(ch), handler_(std::move(handler)) {}
+  recv_case(channel<T>* ch, F handler)
+      : select_case(ch == nullptr ? nullptr : &ch->base(), ch == nullptr ? kind::off : kind::channel),
+        ch_(ch),
+        handler_(std::move(handler)) {}
 
   bool try_complete(detail::parker*& to_wake) noexcept override {
     result_.reset();
-    return ch_.try_recv_locked(result_, to_wake) != recv_status::empty;
+    return ch_->try_recv_locked(result_, to_wake) != recv_status::empty;
   }
   void enqueue(detail::parker& owner) noexcept override {
     result_.reset();
     node.owner = &owner;
     node.slot = &result_;
     node.index = index;
-    ch_.enqueue_receiver_locked(node);
+    ch_->enqueue_receiver_locked(node);
   }
   void finish() override { std::invoke(handler_, std::move(result_)); }
 
  private:
-  channel<T>& ch_;
+  channel<T>* ch_;  // null: the case is off
   F handler_;
   std::optional<T> result_;  // filled by a sender (or stays empty: closed)
 };
@@ -140,11 +162,14 @@ class send_case final : public detail::select_case {
                 "a send case's handler takes a fiber::chan::send_status, or nothing");
 
  public:
-  send_case(channel<T>& ch, T value, F handler)
-      : select_case(&ch.base()), ch_(ch), value_(std::move(value)), handler_(std::move(handler)) {}
+  send_case(channel<T>* ch, T value, F handler)
+      : select_case(ch == nullptr ? nullptr : &ch->base(), ch == nullptr ? kind::off : kind::channel),
+        ch_(ch),
+        value_(std::move(value)),
+        handler_(std::move(handler)) {}
 
   bool try_complete(detail::parker*& to_wake) noexcept override {
-    const send_status status = ch_.try_send_locked(value_, to_wake);
+    const send_status status = ch_->try_send_locked(value_, to_wake);
     node.closed = status == send_status::closed;
     return status != send_status::full;
   }
@@ -152,7 +177,7 @@ class send_case final : public detail::select_case {
     node.owner = &owner;
     node.slot = &value_;
     node.index = index;
-    ch_.enqueue_sender_locked(node);
+    ch_->enqueue_sender_locked(node);
   }
   void finish() override {
     const send_status status = node.closed ? send_status::closed : send_status::sent;
@@ -164,7 +189,7 @@ class send_case final : public detail::select_case {
   }
 
  private:
-  channel<T>& ch_;
+  channel<T>* ch_;  // null: the case is off
   T value_;  // moved out by the receiver if the case completes
   F handler_;
 };
@@ -174,7 +199,8 @@ class default_select_case final : public detail::select_case {
   static_assert(std::is_invocable_v<F&>, "a default case's handler takes nothing");
 
  public:
-  explicit default_select_case(F handler) : select_case(nullptr), handler_(std::move(handler)) {}
+  explicit default_select_case(F handler)
+      : select_case(nullptr, kind::fallback), handler_(std::move(handler)) {}
 
   bool try_complete(detail::parker*&) noexcept override { return false; }
   void enqueue(detail::parker&) noexcept override {}
@@ -184,19 +210,33 @@ class default_select_case final : public detail::select_case {
   F handler_;
 };
 
-// A case receiving from `ch`; `handler(std::optional<T>)` runs if it completes.
+// A case receiving from `ch`; `handler(std::optional<T>)` runs if it completes. Through a
+// pointer: a null `ch` makes a case that is never ready (a nil channel in Go).
 template <class T, class F>
 recv_case<T, std::decay_t<F>> recv(channel<T>& ch, F&& handler) {
+  return recv_case<T, std::decay_t<F>>(&ch, std::forward<F>(handler));
+}
+template <class T, class F>
+recv_case<T, std::decay_t<F>> recv(channel<T>* ch, F&& handler) {
   return recv_case<T, std::decay_t<F>>(ch, std::forward<F>(handler));
 }
 
 // A case sending `value` on `ch`; `handler(send_status)` or `handler()` runs if it completes.
+// Through a pointer: a null `ch` makes a case that is never ready (its value is dropped).
 template <class T, class F>
 send_case<T, std::decay_t<F>> send(channel<T>& ch, std::type_identity_t<T> value, F&& handler) {
-  return send_case<T, std::decay_t<F>>(ch, std::move(value), std::forward<F>(handler));
+  return send_case<T, std::decay_t<F>>(&ch, std::move(value), std::forward<F>(handler));
 }
 template <class T>
 send_case<T, detail::no_handler> send(channel<T>& ch, std::type_identity_t<T> value) {
+  return send_case<T, detail::no_handler>(&ch, std::move(value), detail::no_handler{});
+}
+template <class T, class F>
+send_case<T, std::decay_t<F>> send(channel<T>* ch, std::type_identity_t<T> value, F&& handler) {
+  return send_case<T, std::decay_t<F>>(ch, std::move(value), std::forward<F>(handler));
+}
+template <class T>
+send_case<T, detail::no_handler> send(channel<T>* ch, std::type_identity_t<T> value) {
   return send_case<T, detail::no_handler>(ch, std::move(value), detail::no_handler{});
 }
 
@@ -210,6 +250,10 @@ inline default_select_case<detail::no_handler> default_case() {
 }
 
 namespace detail {
+// What the variadic select takes: cases made by chan::recv, chan::send, chan::default_case.
+template <class Case>
+concept select_case_argument = std::derived_from<std::remove_cvref_t<Case>, select_case>;
+
 template <class Case>
 inline constexpr bool is_default_case = false;
 template <class F>
@@ -220,29 +264,38 @@ inline constexpr bool is_default_case<default_select_case<F>> = true;
 // blocking until one is ready unless there is a default case, runs its handler and returns its
 // position in the argument list.
 template <class... Cases>
+  requires(detail::select_case_argument<Cases> && ...)
 std::size_t select(Cases&&... cases) {
   static_assert(sizeof...(Cases) > 0, "fiber::chan::select needs at least one case");
-  static_assert((std::derived_from<std::remove_cvref_t<Cases>, detail::select_case> && ...),
-                "fiber::chan::select takes chan::recv(...), chan::send(...) and chan::default_case(...)");
   constexpr std::size_t defaults = (std::size_t{detail::is_default_case<std::remove_cvref_t<Cases>>} + ...);
   static_assert(defaults <= 1, "fiber::chan::select takes at most one default case");
   constexpr std::size_t channel_cases = sizeof...(Cases) - defaults;
 
+  std::array<detail::select_case*, sizeof...(Cases)> all{&static_cast<detail::select_case&>(cases)...};
   std::array<detail::select_case*, channel_cases> poll{};
-  detail::select_case* fallback = nullptr;
-  std::uint32_t index = 0;
-  std::size_t next = 0;
-  auto collect = [&](detail::select_case& c) {
-    c.index = index++;
-    if (c.target == nullptr) {
-      fallback = &c;
-    } else {
-      poll[next++] = &c;
-    }
-  };
-  (collect(cases), ...);
+  std::size_t count = 0;
+  detail::select_case* fallback = detail::collect_cases(all, poll, count);
   std::array<detail::select_case*, channel_cases> lock_order = poll;
-  return detail::run_select(poll, lock_order, fallback);
+  return detail::run_select(std::span(poll).first(count), std::span(lock_order).first(count),
+                            fallback);
 }
+
+// Any case of a select: what chan::recv, chan::send and chan::default_case return, seen
+// through its base — the element type of a run-time case list.
+using select_case = detail::select_case;
+
+// How many cases a run-time select handles without allocating.
+inline constexpr std::size_t kInlineCases = 16;
+
+// select over a run-time list of cases (pointers; each case must outlive the call), at most
+// one of them a default case: the same semantics as the variadic select; returns the
+// position in `cases` of the one that completed. Allocates two pointer arrays when there are
+// more than kInlineCases cases (std::bad_alloc before anything happened).
+std::size_t select(std::span<select_case* const> cases);
+
+// The same without allocating: `poll` and `lock_order` are scratch space of at least
+// cases.size() entries each.
+std::size_t select(std::span<select_case* const> cases, std::span<select_case*> poll,
+                   std::span<select_case*> lock_order);
 
 }  // namespace spindle::fiber::chan

@@ -28,8 +28,10 @@
 //      Unlock, then wake each, popping it from the list first (the parker may vanish at once).
 //      Blocked senders return `closed` (their values were not sent); blocked receivers return
 //      an empty optional; buffered values stay and recv() drains them before it reports closed.
-//   4. Park: the owner's park() returns only after the claiming completer's wake() (WAIT1 of
-//      waiter.hpp), so a node is never re-used or freed while a completer writes its slot.
+//   4. Park: a fiber suspends still holding the lock, which its after_switch releases once
+//      it is off its stack (PARK1 in parker.hpp); a thread unlocks, then parks (WAIT1 of
+//      waiter.hpp). Either way the owner returns only after the claiming completer's wake(),
+//      so a node is never re-used or freed while a completer writes its slot.
 // No lost wakeup: an owner queues its node and a completer looks for nodes under the same
 // lock; the owner's park() after unlocking cannot miss the wake() (WAIT1).
 // Destruction (CHAN4): every operation's last access to the channel is lock_.unlock(); wakes
@@ -73,6 +75,11 @@ class channel_base {
  protected:
   explicit channel_base(std::size_t capacity) noexcept : capacity_(capacity) {}
   ~channel_base();
+
+  // Step 4 of a plain send/recv: called holding lock_, with `self`'s one node linked here;
+  // releases lock_ and returns once a completer woke `self`. A fiber parks under the lock
+  // (parker::park_unlocking, PARK1); a thread unlocks, then parks on the futex.
+  void park(parker& self) noexcept;
 
   // Guarded by lock_ (CHAN1).
   struct guarded_state {
