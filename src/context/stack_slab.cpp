@@ -72,15 +72,10 @@ bool stack_slab::overflowed(std::size_t index) const noexcept {
   // check must read the bytes, not trip over the poison.
   ASAN_UNPOISON_MEMORY_REGION(page, zero_page_size());
 #endif
-  // Word by word, OR-ed: the page is read whole (a frame may have written anywhere in it).
-  // memcpy: the bytes were written as whatever the frames held, so no typed load of them.
-  std::uint64_t any = 0;
-  for (std::size_t offset = 0; offset < zero_page_size(); offset += sizeof any) {
-    std::uint64_t word;
-    std::memcpy(&word, page + offset, sizeof word);
-    any |= word;
-  }
-  return any != 0;
+  // The whole page is read (a frame may have written anywhere in it): its first byte is zero
+  // and every byte equals the next one. One memcmp — vectorised by the C library, and a single
+  // range check under the sanitizers instead of one per word.
+  return page[0] != std::byte{0} || std::memcmp(page, page + 1, zero_page_size() - 1) != 0;
 }
 
 void stack_slab::discard(std::size_t first, std::size_t n) noexcept {

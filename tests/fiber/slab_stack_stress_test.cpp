@@ -140,7 +140,7 @@ TEST(SlabStacksStress, FibersSpawnAndEndOnBothWorkers) {
 // fiber touches about one page.
 TEST(SlabStacksStress, HundredThousandParkedFibers) {
 #if SPINDLE_TSAN
-  constexpr std::size_t kFibers = 4'000;  // TSAN's per-fiber state: see slab_stack_test.cpp
+  constexpr std::size_t kFibers = 1'000;  // TSAN's per-fiber state: see slab_stack_test.cpp
 #else
   constexpr std::size_t kFibers = 100'000;
 #endif

@@ -71,7 +71,7 @@ TEST(SlabStacks, ReusesFreedStacksWithoutNewSlabs) {
   context::stack again = stacks.allocate(kSmallStack);
   EXPECT_EQ(again.view().lowest, second_lowest) << "LIFO: the warm stack first";
   stacks.deallocate(std::move(again));
-  for (int round = 0; round < 1000; ++round) {
+  for (int round = 0; round < 100; ++round) {
     std::vector<context::stack> held;
     for (int i = 0; i < 7; ++i) held.push_back(stacks.allocate(kSmallStack));
     for (auto& s : held) stacks.deallocate(std::move(s));
@@ -187,7 +187,7 @@ TEST(SlabStacks, ParksMoreFibersThanGuardedStacksCould) {
   // TSAN gives every fiber context shadow state of its own (its own mappings among them):
   // beyond the map limit it fails first, whatever the stacks are. A smaller count still
   // checks the parking and the exits from two workers.
-  constexpr std::size_t kFibers = 2'000;
+  constexpr std::size_t kFibers = 1'000;
 #else
   constexpr std::size_t kFibers = 40'000;
 #endif
