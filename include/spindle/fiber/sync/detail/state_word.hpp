@@ -20,8 +20,8 @@
 //          waiters it must wake are unlinked into a local list first, and woken after.
 //   LOCK3  While the bit is held the queue is touched only by the holder, inside a
 //          no_suspend_scope: a fiber suspended there would leave everyone spinning on it.
-//   LOCK4  The value may still change while the bit is held (other operations CAS the word;
-//          they never set or clear the bit), unless the primitive's protocol rules it out
+//   LOCK4  The value may still change while the bit is held (other operations' RMWs carry
+//          the bit over as they found it), unless the primitive's protocol rules that out
 //          (semaphore, SEM3): so the holder's writes are CASes or a fetch_and, not stores.
 #pragma once
 
