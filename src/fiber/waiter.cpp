@@ -137,12 +137,16 @@ bool waiter::park_fiber_until(timer_service& timers,
 }
 
 bool waiter::expire() noexcept {
-  // Step 8, under the timer service's lock. relaxed: TIMED_OUT carries no data — the fiber's
-  // handle reached the service in the entry, under its lock, and the service's resume()
-  // orders what the fiber reads next.
+  // Step 8, under the timer service's lock. relaxed loads: the fiber's handle reached the
+  // service in the entry, under its lock; a CLAIMED or NOTIFIED owner disarm()s, taking that
+  // lock after us.
   std::uint32_t state = state_.load(std::memory_order_relaxed);
   while (state == waiting || state == parked_fiber) {  // unclaimed, not woken
-    if (state_.compare_exchange_weak(state, timed_out, std::memory_order_relaxed,
+    // release: the service's last access to the entry and the waiter when the owner resumes
+    // itself (from WAITING: no resume() or lock orders it); pairs with the owner's acquire
+    // read of TIMED_OUT (its failed parking CAS, step 9's load), after which its frame is
+    // reused.
+    if (state_.compare_exchange_weak(state, timed_out, std::memory_order_release,
                                      std::memory_order_relaxed)) {
       return state == parked_fiber;  // parked: ours to resume (WAIT3); waiting: the owner's
     }

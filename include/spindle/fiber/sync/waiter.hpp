@@ -116,7 +116,9 @@
 // nothing after) or was disarmed.
 // Memory: the exchange is a release, the owner's CAS/wait an acquire, so everything the waker
 // did before wake() (a mutex hand-off, a channel's value) happens-before park() returning.
-// CLAIMED and TIMED_OUT carry no data (relaxed).
+// CLAIMED carries no data (relaxed). The expiry's TIMED_OUT is a release: from WAITING the
+// owner resumes itself, so that CAS is all that orders the service's reads of the entry
+// before the owner's frame is reused.
 // Why claim rather than let the timed-out owner wait for a wake already on its way: the claim
 // keeps a claimed owner off the primitive — it never unlinks, so a primitive destroyed by
 // another woken waiter (after notify_all, after fire) is never touched by it — and wakeups
