@@ -82,7 +82,8 @@ void switch_to(exec::executor& ex);
 
 namespace this_fiber {
 
-// A number unique to the fiber in this process (per run in sim builds), from 1 up.
+// A number unique to the fiber in this process (per run in sim builds), from 1 up; not
+// dense: each thread takes ids in blocks.
 // Fibers only.
 std::uint64_t id();
 

@@ -41,10 +41,17 @@ class stack_allocator {
 
 // The default allocator: a cache of context::stack::default_size stacks per OS thread
 // (context::stack_pool, at most stack_pool::max_cached each, unmapped when the thread exits),
-// backed by one process-wide depot of idle stacks (at most 1024) that the caches refill from
-// and spill into in batches of half a cache — so stacks freed on one worker feed spawns on
-// another instead of being unmapped there and mapped here. Stacks of other sizes are mapped
-// and unmapped each time.
+// backed by one process-wide depot of idle stacks (at most 16384: 1 GiB of address space,
+// resident where earlier fibers touched it) that the caches refill from and spill into in
+// batches of half a cache — so stacks freed on one worker feed spawns on another instead of
+// being unmapped there and mapped here, and a burst of fibers maps its stacks once, not on
+// every burst. Stacks of other sizes are mapped and unmapped each time.
 stack_allocator& thread_cached_stacks() noexcept;
+
+// Gives the default allocator's idle stacks back to the OS: the whole depot and the calling
+// thread's own cache (other threads' caches hold at most context::stack_pool::max_cached each
+// and are unmapped when their threads exit). Returns how many stacks it unmapped. For a
+// program whose fiber count spiked once and that wants the memory back.
+std::size_t release_idle_stacks() noexcept;
 
 }  // namespace spindle::fiber
