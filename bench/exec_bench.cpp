@@ -1,5 +1,6 @@
 // Executor benchmarks, each side by side with a peer in the same run (issue 5):
 //   skynet     a task tree, 1M leaf tasks, fan-out 10 (no fibers): fast pool vs oneTBB task_group
+//   scaling    the same skynet on 1, 2, 4 ... hardware-concurrency workers, both sides
 //   submit     throughput of intrusive submits from 1 and from N external threads, then
 //              wait_idle, vs TBB (task_group::run) and Boost.Asio thread_pool (post)
 //   pingpong   two tasks handing control to each other (each submits the other)
@@ -172,6 +173,46 @@ void bm_skynet_tbb_task_group(benchmark::State& state) {
     tbb_arena.execute([&] { sum = skynet_tbb(0, kSkynetLeaves); });
     if (sum != kSkynetSum) state.SkipWithError("wrong sum");
   }
+}
+
+// ---- skynet scaling: the same two trees on 1, 2, 4 ... hardware-concurrency workers ----------
+
+void bm_skynet_scaling_spindle(benchmark::State& state) {
+  exec::pool_options options;
+  options.name = "bench-scaling";
+  options.workers = static_cast<std::size_t>(state.range(0));
+  exec::fast_pool pool(std::move(options));
+  skynet_arena a;
+  link_skynet_arena(a);
+  a.pool = &pool;
+  arena = &a;
+  for (auto _ : state) {
+    skynet_node& root = a.nodes[0];
+    root.parent = nullptr;
+    root.number = 0;
+    root.size = kSkynetLeaves;
+    pool.submit(root);
+    pool.wait_idle();
+    if (root.sum.load(std::memory_order_acquire) != kSkynetSum) state.SkipWithError("wrong sum");
+  }
+  arena = nullptr;
+}
+
+void bm_skynet_scaling_tbb(benchmark::State& state) {
+  tbb::task_arena tbb_arena(static_cast<int>(state.range(0)));
+  for (auto _ : state) {
+    std::int64_t sum = 0;
+    tbb_arena.execute([&] { sum = skynet_tbb(0, kSkynetLeaves); });
+    if (sum != kSkynetSum) state.SkipWithError("wrong sum");
+  }
+}
+
+// Powers of two up to the machine's hardware concurrency (and that itself).
+void worker_counts(benchmark::internal::Benchmark* b) {
+  const auto hw = static_cast<std::int64_t>(twist::thread::hardware_concurrency());
+  b->ArgName("workers");
+  for (std::int64_t n = 1; n < hw; n *= 2) b->Arg(n);
+  b->Arg(hw < 1 ? 1 : hw);
 }
 
 // ---- submit throughput ----------------------------------------------------------------------
@@ -381,6 +422,8 @@ void bm_yield_storm_asio_thread_pool(benchmark::State& state) {
 
 BENCHMARK(bm_skynet_spindle_fast_pool)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(bm_skynet_tbb_task_group)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(bm_skynet_scaling_spindle)->Apply(worker_counts)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(bm_skynet_scaling_tbb)->Apply(worker_counts)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(bm_submit_spindle_fast_pool)->Arg(1)->Arg(4)->UseRealTime();
 BENCHMARK(bm_submit_spindle_compute_pool)->Arg(1)->Arg(4)->UseRealTime();
 BENCHMARK(bm_submit_tbb_task_group)->Arg(1)->Arg(4)->UseRealTime();

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <benchmark/benchmark.h>
@@ -69,6 +70,7 @@ class summarizing_reporter : public benchmark::ConsoleReporter {
                     it->second.allocs_per_submit);
       }
     }
+    print_scaling();
     std::printf("ns per hop:\n");
     for (const char* name : {"bm_pingpong_spindle_fast_pool", "bm_pingpong_asio_thread_pool",
                              "bm_yield_storm_spindle_fast_pool",
@@ -78,6 +80,32 @@ class summarizing_reporter : public benchmark::ConsoleReporter {
   }
 
  private:
+  // The skynet scaling rows: each worker count both sides ran for, with the speedup over one
+  // worker.
+  void print_scaling() const {
+    const std::string spindle = "bm_skynet_scaling_spindle/workers:";
+    const std::string tbb = "bm_skynet_scaling_tbb/workers:";
+    std::map<long, std::pair<double, double>> rows;  // workers -> (spindle ms, TBB ms)
+    for (const auto& [key, m] : results_) {
+      for (const std::string* prefix : {&spindle, &tbb}) {
+        if (key.rfind(*prefix, 0) != 0) continue;
+        const long workers = std::stol(key.substr(prefix->size()));
+        auto& row = rows.try_emplace(workers, -1.0, -1.0).first->second;
+        (prefix == &spindle ? row.first : row.second) = m.real_time;
+      }
+    }
+    if (rows.empty()) return;
+    const double spindle_one = rows.begin()->second.first;
+    const double tbb_one = rows.begin()->second.second;
+    std::printf("skynet scaling (ms; speedup over %ld worker):\n", rows.begin()->first);
+    std::printf("  workers   spindle fast_pool (speedup)   oneTBB (speedup)   ratio\n");
+    for (const auto& [workers, row] : rows) {
+      std::printf("  %7ld   %10.1f (%5.2fx)          %8.1f (%5.2fx)   %5.2f\n", workers, row.first,
+                  spindle_one / row.first, row.second, tbb_one / row.second,
+                  row.first / row.second);
+    }
+  }
+
   double time_of(const std::string& key) const {
     auto it = results_.find(key);
     return it == results_.end() ? -1 : it->second.real_time;

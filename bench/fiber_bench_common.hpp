@@ -5,14 +5,21 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 
 #include <unistd.h>
 
 namespace spindle::bench::fiber_bench {
 
-// The pools, Boost.Fiber's scheduler and Go's GOMAXPROCS all get this many threads: the
-// measuring machine's 2 cores.
-inline constexpr std::size_t kWorkers = 2;
+// The pools, Boost.Fiber's scheduler and Go's GOMAXPROCS all get this many threads:
+// SPINDLE_BENCH_WORKERS, by default 2 (the development VM's 2 cores). scripts/bench starts the
+// Go peer with GOMAXPROCS set to the same number.
+inline std::size_t workers_from_environment() {
+  const char* text = std::getenv("SPINDLE_BENCH_WORKERS");
+  const long value = text == nullptr ? 0 : std::strtol(text, nullptr, 10);
+  return value > 0 ? static_cast<std::size_t>(value) : 2;
+}
+inline const std::size_t kWorkers = workers_from_environment();
 
 inline constexpr std::int64_t kSkynetLeaves = 1'000'000;
 inline constexpr std::int64_t kSkynetFanOut = 10;
