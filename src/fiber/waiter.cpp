@@ -161,8 +161,9 @@ bool waiter::park_thread_until(twist::steady_clock::time_point deadline) noexcep
   while (true) {  // step 7: park (or time out before parking)
     if (state == notified_state) return true;
     if (state == waiting && now >= deadline) {
-      // relaxed on success: TIMED_OUT carries nothing; acquire on failure: as above.
-      if (state_.compare_exchange_strong(state, timed_out, std::memory_order_relaxed,
+      // acquire on failure: pairs with the release exchange in wake(). (On success too, as
+      // gcc rejects a failure order stronger than the success one; TIMED_OUT carries nothing.)
+      if (state_.compare_exchange_strong(state, timed_out, std::memory_order_acquire,
                                          std::memory_order_acquire)) {
         return false;
       }
@@ -181,8 +182,9 @@ bool waiter::park_thread_until(twist::steady_clock::time_point deadline) noexcep
     if (state == notified_state) return true;
     if (state == parked_thread) {  // unclaimed: may still time out
       if (now >= deadline) {
-        // relaxed on success; acquire on failure: pairs with the release exchange in wake().
-        if (state_.compare_exchange_strong(state, timed_out, std::memory_order_relaxed,
+        // acquire on failure: pairs with the release exchange in wake() (on success too: as
+        // above).
+        if (state_.compare_exchange_strong(state, timed_out, std::memory_order_acquire,
                                            std::memory_order_acquire)) {
           return false;
         }
