@@ -188,6 +188,7 @@ class waiter : public core::intrusive::forward_hook<waiter_tag> {
   // a timer service (options::timers); without one the program stops.
   bool park_until(twist::steady_clock::time_point deadline) noexcept;
 
+  // Whether it was built with `timed` (so it may time out, and wakers must claim it).
   bool is_timed() const noexcept { return timed_; }
 
   // True once wake() has been called (for the owner; e.g. after a timed-out wait).
@@ -215,12 +216,12 @@ class waiter : public core::intrusive::forward_hook<waiter_tag> {
   bool expire() noexcept;
 
   twist::atomic<std::uint32_t> state_{waiting};
+  // Set by the constructor, before the waiter is enqueued; read by wakers under the
+  // primitive's lock (which orders it). Beside state_, in what would be padding.
+  bool timed_ = false;
   // The parked fiber. Written by the owner's after_switch before its release CAS to
   // PARKED_FIBER; read by the waker after its acquire exchange read PARKED_FIBER.
   handle fiber_;
-  // Set by the constructor, before the waiter is enqueued; read by wakers under the
-  // primitive's lock (which orders it).
-  bool timed_ = false;
 };
 
 // Step 10: takes `w` out of `queue` if it is there (O(position): the queue is rebuilt up to
