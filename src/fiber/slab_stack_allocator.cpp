@@ -96,8 +96,9 @@ context::stack slab_stack_allocator::allocate_from_new_slab() {
   auto fresh = std::make_unique<slab>(stack_size_, stacks_per_slab_);  // maps: no lock held
   slab* added = fresh.get();
   const locked hold(lock_);
-  // Grow first: if either throws, `fresh` unmaps and nothing has changed.
-  slabs_.reserve(slabs_.size() + 1);
+  // Grow first (geometrically: a slab per stacks_per_slab spawns must not copy every vector
+  // each time): if either throws, `fresh` unmaps and nothing has changed.
+  if (slabs_.size() == slabs_.capacity()) slabs_.reserve(2 * slabs_.size() + 1);
   const std::size_t stacks = (slabs_.size() + 1) * stacks_per_slab_;
   if (idle_.capacity() < stacks) idle_.reserve(std::max(stacks, 2 * idle_.capacity()));  // CAP1
   // No throw from here on.

@@ -17,13 +17,14 @@
 // deepest body plus a margin; keep guarded stacks (the default) for everything else, and run
 // the tests with guarded stacks too, where an overflow faults and names its fiber.
 //
-// Memory: a parked fiber costs the pages its frames touched (one page for small bodies) —
-// address space for the rest of its stack, its zero page and the slab's bookkeeping (about
-// 20 bytes per stack). Freed stacks keep their pages and are reused most recently freed
-// first, so a warm stack runs the next fiber and steady-state spawning makes no system call
-// and allocates nothing; slabs grow (one mapping and one allocation per stacks_per_slab
-// stacks) while the number of live fibers grows, and stay until the allocator is destroyed.
-// trim() hands the pages of every idle stack back to the system, e.g. after a spike.
+// Memory: a parked fiber costs the pages its frames touched (one page for small bodies) and
+// their page-table entries; the rest of its stack and its zero page are address space only.
+// Bookkeeping: a 1-byte flag per stack and a 16-byte free-list slot reserved per stack.
+// Freed stacks keep their pages and are reused most recently freed first, so a warm stack
+// runs the next fiber and steady-state spawning makes no system call and allocates nothing;
+// slabs grow (one mapping and a few allocations per stacks_per_slab stacks) while the number
+// of live fibers grows, and stay until the allocator is destroyed. trim() hands the pages of
+// every idle stack back to the system, e.g. after a spike.
 //
 // Thread-safe: allocate() and deallocate() may be called from any threads at once (one
 // core::spinlock; its critical sections are a few loads and stores, plus a vector growth when
