@@ -153,7 +153,9 @@ class summarizing_reporter : public benchmark::ConsoleReporter {
                               "/iterations:1/real_time";
       const double parked = counter(key, "fibers_parked");
       const double bytes = counter(key, "rss_bytes/fiber");
-      if (row.wanted == kParkedFibers && std::string(row.label) == "slab stacks") slab_bytes = bytes;
+      if (row.wanted == kParkedFibers && std::string(row.label) == "slab stacks") {
+        slab_bytes = bytes;
+      }
       std::printf("  spindle %-17s %7lld wanted: %8.0f parked, %6.0f bytes/fiber, +%4.0f page "
                   "tables, +%5.0f mappings%s\n",
                   row.label, static_cast<long long>(row.wanted), parked, bytes,

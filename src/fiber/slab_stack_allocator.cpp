@@ -118,9 +118,10 @@ context::stack slab_stack_allocator::allocate_from_new_slab() {
 slab_stack_allocator::slab* slab_stack_allocator::find_slab(
     const std::byte* lowest) const noexcept {
   // The last slab starting at or below `lowest`, if it holds `lowest`.
-  const auto after = std::upper_bound(
-      slabs_.begin(), slabs_.end(), lowest,
-      [](const std::byte* at, const std::unique_ptr<slab>& s) { return at < s->memory.usable(0).lowest; });
+  const auto starts_above = [](const std::byte* at, const std::unique_ptr<slab>& s) {
+    return at < s->memory.usable(0).lowest;
+  };
+  const auto after = std::upper_bound(slabs_.begin(), slabs_.end(), lowest, starts_above);
   if (after == slabs_.begin()) return nullptr;
   slab* candidate = std::prev(after)->get();
   return candidate->memory.contains(lowest) ? candidate : nullptr;

@@ -173,7 +173,9 @@ std::size_t mappings_holding(std::vector<const std::byte*> addresses) {
     const auto to = static_cast<std::uintptr_t>(std::stoull(line.substr(dash + 1), nullptr, 16));
     const auto first = std::lower_bound(
         addresses.begin(), addresses.end(), from,
-        [](const std::byte* a, std::uintptr_t at) { return reinterpret_cast<std::uintptr_t>(a) < at; });
+        [](const std::byte* a, std::uintptr_t at) {
+          return reinterpret_cast<std::uintptr_t>(a) < at;
+        });
     holding += first != addresses.end() && reinterpret_cast<std::uintptr_t>(*first) < to;
   }
   return holding;

@@ -143,7 +143,8 @@ std::size_t mappings_overlapping(const std::byte* lowest, const std::byte* end) 
 TEST(StackSlab, ManyStacksCostTwoMappings) {
   stack_slab slab(stack::page_size(), 256);
   for (std::size_t i = 0; i < slab.count(); ++i) slab.usable(i).top()[-1] = std::byte{1};
-  const std::byte* lowest = slab.usable(0).lowest - stack_slab::zero_page_size() - stack::guard_size();
+  const std::byte* lowest =
+      slab.usable(0).lowest - stack_slab::zero_page_size() - stack::guard_size();
   EXPECT_EQ(mappings_overlapping(lowest, slab.usable(slab.count() - 1).top()), 2u);
 }
 #endif
