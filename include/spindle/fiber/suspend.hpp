@@ -2,7 +2,8 @@
 // switch_to, fiber::waiter and through it every fiber::sync primitive, channels, select).
 //
 //   fiber::detail::suspend([&](fiber::handle h) {
-//     // Runs on the worker's own stack, after the fiber has fully switched off its stack.
+//     // Runs once the fiber has fully switched off its stack (on the worker's stack, or on the
+//     // stack of the fiber a direct hand-off switched to).
 //     publish(h);          // e.g. hand it to a timer, or to a waker through a waiter
 //   });
 //   // Back here once someone called h.resume().
@@ -13,7 +14,9 @@
 //      leave a strand's task: docs/fiber.md, "Fibers and strands");
 //   2. store a pointer to `after_switch` (a local of this call, on the fiber's stack) in the
 //      fiber's block, and switch to the worker (coro::suspend);
-//   3. the worker, now off the fiber's stack, calls after_switch(handle);
+//   3. the worker, now off the fiber's stack, calls after_switch(handle) — or, after a direct
+//      hand-off (HANDOFF in detail/fiber_block.hpp), the fiber switched to calls it first
+//      thing on arrival;
 //   4. after_switch makes the handle reachable to exactly one resumer (or resumes it itself);
 //      that resumer calls handle.resume() (HANDLE1), which resubmits the fiber's own task to
 //      its executor;
