@@ -93,7 +93,8 @@ class event {
   // FIRED | lock bit. Written by CAS (taking the lock), store (releasing it, or firing).
   twist::atomic<std::uint32_t> state_{0};
   core::intrusive::queue<waiter, waiter_tag> waiters_;  // guarded by the lock bit
-  std::size_t timed_waiters_ = 0;  // how many of waiters_ are timed (0: fire() splices); ditto
+  // How many of waiters_ are timed (0: fire() splices the queue). Guarded by the lock bit.
+  std::size_t timed_waiters_ = 0;
 };
 
 }  // namespace spindle::fiber::sync
