@@ -73,6 +73,13 @@ spindle_context_switch:
         .cfi_endproc
         .size   spindle_context_switch, .-spindle_context_switch
 
+/* spindle_context_switch_symmetric: the same function. This switch already leaves by `ret`, so
+   the return-address predictor stays in step for symmetric transfers too (x86_64_sysv.S says
+   why that matters). */
+        .globl  spindle_context_switch_symmetric
+        .type   spindle_context_switch_symmetric, %function
+        .set    spindle_context_switch_symmetric, spindle_context_switch
+
 /* The first resume address of a fresh context. The switch left sp at the 16-byte aligned top of
  * the stack, x19 = entry, x20 = arg, x29 = 0 (so frame-record chains end here). */
         .globl  spindle_context_trampoline

@@ -18,11 +18,22 @@
  * exception flags differ (one did inexact arithmetic, one did none) pay that on every switch,
  * forever, so the flags are left alone and each load is skipped when nothing would change.
  *
- * Speed: a switch is about 10 stores, 10 loads, two not-taken branches and an indirect jump; no
- * syscall. The resume address is
- * popped and jumped to (rather than `ret`), as Boost.Context does: the return-stack predictor
- * would mispredict a `ret` into another context anyway, and the indirect-branch predictor can
- * learn a ping-pong pattern.
+ * Speed: a switch is about 10 stores, 10 loads, two not-taken branches and one indirect branch;
+ * no syscall. Two entry points share the body and differ in how they leave, for the CPU's
+ * branch predictors:
+ *   spindle_context_switch            pops the resume address and jumps to it, as Boost.Context
+ *       does. For the asymmetric pattern (a resumer and a coroutine switching back and forth
+ *       from different call sites) the indirect-branch predictor learns the alternation; a
+ *       `ret` would be predicted from the return-stack predictor, wrongly every time (a
+ *       switch round trip measured 6 ns with the jump, 26 ns with `ret`).
+ *   spindle_context_switch_symmetric  leaves by `ret`, which consumes the prediction the
+ *       caller's `call` pushed. When the target suspended through the same call chain as the
+ *       caller — fibers handing off to each other (fiber/detail/fiber_block.hpp, HANDOFF) —
+ *       that prediction and every one below it are right, where the jump would leave them off
+ *       by one and every return after the switch would mispredict (a channel ping-pong round
+ *       trip: 133 ns with the jump, 97 ns with `ret`).
+ * Neither is meant for CET shadow stacks: this file carries no shadow-stack property note, so
+ * binaries that contain it run with them off.
  */
 #include <spindle/context/detail/switch_frame.hpp>
 
@@ -32,13 +43,7 @@
 
         .text
 
-/* void spindle_context_switch(void** save_sp (rdi), void* resume_sp (rsi)) */
-        .globl  spindle_context_switch
-        .type   spindle_context_switch, @function
-        .p2align 4
-spindle_context_switch:
-        .cfi_startproc
-        /* the caller's `call` pushed the resume address: the frame is the rest below it */
+.macro SPINDLE_SWITCH_BODY
         leaq    -SPINDLE_CONTEXT_FRAME_RESUME(%rsp), %rsp
         .cfi_adjust_cfa_offset SPINDLE_CONTEXT_FRAME_RESUME
         stmxcsr SPINDLE_CONTEXT_FRAME_MXCSR(%rsp)
@@ -74,6 +79,15 @@ spindle_context_switch:
         movq    SPINDLE_CONTEXT_FRAME_R15(%rsp), %r15
         movq    SPINDLE_CONTEXT_FRAME_RBX(%rsp), %rbx
         movq    SPINDLE_CONTEXT_FRAME_RBP(%rsp), %rbp
+.endm
+
+/* void spindle_context_switch(void** save_sp (rdi), void* resume_sp (rsi)) */
+        .globl  spindle_context_switch
+        .type   spindle_context_switch, @function
+        .p2align 4
+spindle_context_switch:
+        .cfi_startproc
+        SPINDLE_SWITCH_BODY
         movq    SPINDLE_CONTEXT_FRAME_RESUME(%rsp), %rcx
         leaq    SPINDLE_CONTEXT_FRAME_SIZE(%rsp), %rsp
         .cfi_adjust_cfa_offset -SPINDLE_CONTEXT_FRAME_SIZE
@@ -81,6 +95,20 @@ spindle_context_switch:
         jmp     *%rcx
         .cfi_endproc
         .size   spindle_context_switch, .-spindle_context_switch
+
+/* void spindle_context_switch_symmetric(void** save_sp (rdi), void* resume_sp (rsi)): the same
+   switch, left by `ret` (see "Speed" above) */
+        .globl  spindle_context_switch_symmetric
+        .type   spindle_context_switch_symmetric, @function
+        .p2align 4
+spindle_context_switch_symmetric:
+        .cfi_startproc
+        SPINDLE_SWITCH_BODY
+        leaq    SPINDLE_CONTEXT_FRAME_RESUME(%rsp), %rsp
+        .cfi_adjust_cfa_offset -SPINDLE_CONTEXT_FRAME_RESUME
+        ret
+        .cfi_endproc
+        .size   spindle_context_switch_symmetric, .-spindle_context_switch_symmetric
 
 /* The first resume address of a fresh context. The switch left rsp at the 16-byte aligned top
  * of the stack (just above the prepared frame), r12 = entry, r13 = arg, rbp = 0. Calling from an

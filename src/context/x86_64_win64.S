@@ -119,6 +119,11 @@ spindle_context_switch:
         leaq    SPINDLE_CONTEXT_FRAME_SIZE(%rsp), %rsp
         jmp     *%r11
 
+/* spindle_context_switch_symmetric: the same function here (x86_64_sysv.S has a `ret` variant
+   for symmetric transfers; this one keeps the jump, whose unwind description is known good). */
+        .globl  spindle_context_switch_symmetric
+        .set    spindle_context_switch_symmetric, spindle_context_switch
+
 /* The first resume address of a fresh context. The switch left rsp at the entry area (16-byte
  * aligned; 32 bytes of shadow space, padding, a null return address), r12 = entry, r13 = arg,
  * rbp = 0. Calling from there gives the entry an aligned call with its shadow space in place.

@@ -47,6 +47,44 @@ TEST(MachineContext, RawPingPong) {
   }
 }
 
+// switch_symmetric_to(): three contexts passing control round a ring, each switching from the
+// same call site it is resumed at (the pattern it is tuned for), the main context among them.
+struct ring_game {
+  machine_context contexts[3];  // [0]: the test's own
+  std::uint64_t trace = 0;      // each hop appends the number of the context that ran
+  int hops_left = 0;
+};
+
+void append_and_pass_on(ring_game& game, int self) {
+  game.trace = (game.trace * 4 + static_cast<std::uint64_t>(self)) % 1'000'000'007;
+  --game.hops_left;
+  game.contexts[self].switch_symmetric_to(game.contexts[(self + 1) % 3]);
+}
+
+template <int Self>
+void ring_member(void* arg) {
+  auto& game = *static_cast<ring_game*>(arg);
+  for (;;) append_and_pass_on(game, Self);
+}
+
+TEST(MachineContext, SymmetricSwitchRoundARing) {
+  test_stack stack1;
+  test_stack stack2;
+  ring_game game;
+  game.contexts[1].prepare(stack1.view(), &ring_member<1>, &game);
+  game.contexts[2].prepare(stack2.view(), &ring_member<2>, &game);
+  std::uint64_t expected = 0;
+  for (int lap = 0; lap < 10'000; ++lap) {
+    for (int self = 0; self < 3; ++self) {
+      expected = (expected * 4 + static_cast<std::uint64_t>(self)) % 1'000'000'007;
+    }
+    game.hops_left = 3;
+    append_and_pass_on(game, 0);  // runs 1 and 2, which hand back to us
+    ASSERT_EQ(game.hops_left, 0);
+    ASSERT_EQ(game.trace, expected);
+  }
+}
+
 TEST(MachineContext, ExitToLeavesForGood) {
   struct exit_game {
     machine_context caller;

@@ -51,6 +51,11 @@ class execution_context {
   // Returns when some context switches back to *this.
   void switch_to(execution_context& target) noexcept;
 
+  // switch_to() for a target that suspended through the same call path (machine_context's
+  // switch_symmetric_to: only the branch prediction differs). Under a sanitizer it is
+  // switch_to(), annotations and all.
+  void switch_symmetric_to(execution_context& target) noexcept;
+
   // Like switch_to() for a context that has finished: *this never runs again, and its
   // sanitizer state (ASAN fake stack, TSAN fiber) is released.
   [[noreturn]] void exit_to(execution_context& target) noexcept;
@@ -105,8 +110,16 @@ inline void execution_context::switch_to(execution_context& target) noexcept {
   machine_.switch_to(target.machine_);
 }
 
+inline void execution_context::switch_symmetric_to(execution_context& target) noexcept {
+  machine_.switch_symmetric_to(target.machine_);
+}
+
 inline void execution_context::exit_to(execution_context& target) noexcept {
   machine_.exit_to(target.machine_);
+}
+#else
+inline void execution_context::switch_symmetric_to(execution_context& target) noexcept {
+  switch_to(target);
 }
 #endif
 

@@ -47,6 +47,8 @@ extern "C" {
 // *save_sp, then restores the context whose switch frame is at resume_sp and continues it.
 // Returns (to the caller that saved the frame at resume_sp) when switched back to.
 void spindle_context_switch(void** save_sp, void* resume_sp) noexcept;
+// The same switch, tuned for symmetric transfers (see switch_symmetric_to()).
+void spindle_context_switch_symmetric(void** save_sp, void* resume_sp) noexcept;
 // Starts a fresh context: calls the entry function with its argument from the prepared frame.
 // Never called directly; prepare() stores its address as the first resume address.
 void spindle_context_trampoline() noexcept;
@@ -74,6 +76,16 @@ class machine_context {
     SPINDLE_ASSERT(target.has_frame(),
                    "context switch to a context that was never set up (nothing to resume)");
     detail::spindle_context_switch(&suspended_sp_, target.suspended_sp_);
+  }
+
+  // switch_to() for a target that suspended through the same call path the caller is
+  // switching from (fibers handing off to each other): the same effect, but it leaves the
+  // CPU's return-address predictor in step for that pattern, where switch_to() is tuned for a
+  // resumer and a coroutine switching back and forth (x86_64_sysv.S, "Speed").
+  void switch_symmetric_to(machine_context& target) noexcept {
+    SPINDLE_ASSERT(target.has_frame(),
+                   "context switch to a context that was never set up (nothing to resume)");
+    detail::spindle_context_switch_symmetric(&suspended_sp_, target.suspended_sp_);
   }
 
   // Like switch_to() for a context that will never be resumed: nothing of *this is kept.

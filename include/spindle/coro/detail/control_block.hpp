@@ -93,7 +93,7 @@ class control_block {
   // know which coroutine came back; coro::coroutine does not offer it.
   void transfer_to(control_block& next) {
     hand_over(next);
-    context_.switch_to(next.context_);
+    context_.switch_symmetric_to(next.context_);
     // Resumed, maybe on another thread: only members of *this from here on.
     if (unwind_requested_) [[unlikely]] throw_forced_unwind();
   }
