@@ -131,8 +131,8 @@ void link_skynet_arena(skynet_arena& a) {
   }
 }
 
-void bm_skynet_spindle_fast_pool(benchmark::State& state) {
-  exec::fast_pool& pool = shared_fast_pool();
+// The skynet loop on `pool`: one tree per benchmark iteration.
+void run_skynet(exec::fast_pool& pool, benchmark::State& state) {
   skynet_arena a;
   link_skynet_arena(a);
   a.pool = &pool;
@@ -146,8 +146,13 @@ void bm_skynet_spindle_fast_pool(benchmark::State& state) {
     pool.wait_idle();
     if (root.sum.load(std::memory_order_acquire) != kSkynetSum) state.SkipWithError("wrong sum");
   }
-  state.counters["workers"] = static_cast<double>(pool.worker_count());
   arena = nullptr;
+}
+
+void bm_skynet_spindle_fast_pool(benchmark::State& state) {
+  exec::fast_pool& pool = shared_fast_pool();
+  run_skynet(pool, state);
+  state.counters["workers"] = static_cast<double>(pool.worker_count());
 }
 
 std::int64_t skynet_tbb(std::int64_t number, std::int64_t size) {
@@ -182,20 +187,7 @@ void bm_skynet_scaling_spindle(benchmark::State& state) {
   options.name = "bench-scaling";
   options.workers = static_cast<std::size_t>(state.range(0));
   exec::fast_pool pool(std::move(options));
-  skynet_arena a;
-  link_skynet_arena(a);
-  a.pool = &pool;
-  arena = &a;
-  for (auto _ : state) {
-    skynet_node& root = a.nodes[0];
-    root.parent = nullptr;
-    root.number = 0;
-    root.size = kSkynetLeaves;
-    pool.submit(root);
-    pool.wait_idle();
-    if (root.sum.load(std::memory_order_acquire) != kSkynetSum) state.SkipWithError("wrong sum");
-  }
-  arena = nullptr;
+  run_skynet(pool, state);
 }
 
 void bm_skynet_scaling_tbb(benchmark::State& state) {

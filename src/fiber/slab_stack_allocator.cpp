@@ -27,26 +27,10 @@
 #include <utility>
 
 #include <spindle/config.hpp>
+#include <spindle/core/spinlock_guard.hpp>
 #include <spindle/context/stack_slab.hpp>
 
 namespace spindle::fiber {
-
-namespace {
-
-// Holds a core::spinlock for a scope (unlocks on exceptions too). Not std::lock_guard: the
-// toolbox does not include <mutex> (tests/guard/check_facade_use.sh).
-class locked {
- public:
-  explicit locked(core::spinlock& lock) noexcept : lock_(lock) { lock_.lock(); }
-  ~locked() { lock_.unlock(); }
-  locked(const locked&) = delete;
-  locked& operator=(const locked&) = delete;
-
- private:
-  core::spinlock& lock_;
-};
-
-}  // namespace
 
 struct slab_stack_allocator::slab {
   slab(std::size_t stack_size, std::size_t count)
@@ -80,7 +64,7 @@ context::stack slab_stack_allocator::allocate(std::size_t size) {
                  "slab_stack_allocator::allocate: the fiber asks for a bigger stack than the "
                  "allocator's stack_size() (set fiber::options::stack_size to at most that)");
   {
-    const locked hold(lock_);
+    const core::spinlock_guard hold(lock_);
     if (!idle_.empty()) {
       const slot taken = idle_.back();
       idle_.pop_back();
@@ -95,7 +79,7 @@ context::stack slab_stack_allocator::allocate(std::size_t size) {
 context::stack slab_stack_allocator::allocate_from_new_slab() {
   auto fresh = std::make_unique<slab>(stack_size_, stacks_per_slab_);  // maps: no lock held
   slab* added = fresh.get();
-  const locked hold(lock_);
+  const core::spinlock_guard hold(lock_);
   // Grow first (geometrically: a slab per stacks_per_slab spawns must not copy every vector
   // each time): if either throws, `fresh` unmaps and nothing has changed.
   if (slabs_.size() == slabs_.capacity()) slabs_.reserve(2 * slabs_.size() + 1);
@@ -136,7 +120,7 @@ void slab_stack_allocator::deallocate(context::stack idle) noexcept {
   std::size_t index = 0;
   bool lent = false;
   {
-    const locked hold(lock_);  // step 1
+    const core::spinlock_guard hold(lock_);  // step 1
     owner = find_slab(lowest);
     if (owner != nullptr) {
       index = owner->memory.index_of(lowest);
@@ -154,14 +138,14 @@ void slab_stack_allocator::deallocate(context::stack idle) noexcept {
                  "(into the zero page under it; the stack below may be corrupt). Give the fibers "
                  "bigger stacks (slab_stack_options::stack_size), or run them on guarded stacks "
                  "(the default allocator) to fault where the overflow happens");
-  const locked hold(lock_);  // step 3
+  const core::spinlock_guard hold(lock_);  // step 3
   owner->lent[index] = false;
   --in_use_;
   idle_.push_back({owner, index});  // CAP1: within capacity, no allocation
 }
 
 void slab_stack_allocator::trim() noexcept {
-  const locked hold(lock_);
+  const core::spinlock_guard hold(lock_);
   // In address order, so that neighbouring idle stacks go back in one call.
   std::sort(idle_.begin(), idle_.end(), [](const slot& a, const slot& b) {
     return a.owner != b.owner ? a.owner->memory.usable(0).lowest < b.owner->memory.usable(0).lowest
@@ -179,7 +163,7 @@ void slab_stack_allocator::trim() noexcept {
 }
 
 slab_stack_allocator::usage slab_stack_allocator::current_usage() const noexcept {
-  const locked hold(lock_);
+  const core::spinlock_guard hold(lock_);
   return {slabs_.size(), slabs_.size() * stacks_per_slab_, in_use_};
 }
 

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include <spindle/config.hpp>
+#include <spindle/core/spinlock_guard.hpp>
 #include <spindle/twist/futex.hpp>
 
 #include "../../exec/thread_placement.hpp"
@@ -17,18 +18,6 @@ namespace {
 
 constexpr std::size_t all_workers = std::numeric_limits<std::size_t>::max();
 
-// Holds the pool lock for a scope (std::lock_guard's <mutex> stays out of the toolbox: facade
-// guard).
-class locked {
- public:
-  explicit locked(core::spinlock& lock) noexcept : lock_(lock) { lock_.lock(); }
-  ~locked() { lock_.unlock(); }
-  locked(const locked&) = delete;
-  locked& operator=(const locked&) = delete;
-
- private:
-  core::spinlock& lock_;
-};
 
 options normalized(const options& opts) {
   options o = opts;
@@ -104,7 +93,7 @@ void fiber_pool::enqueue(std::span<const job> jobs, job_counter* done) {
   SPINDLE_VERIFY(jobs.size() <= 0xffffffffu, "fiber_pool: a batch of more than 2^32 - 1 jobs");
   bool woke;
   {
-    locked guard(lock_);
+    const core::spinlock_guard guard(lock_);
     SPINDLE_VERIFY(!state_.closed, "fiber_pool: submit after stop() (the workers have exited)");
     for (std::size_t p = 0; p < num_priorities; ++p) state_.jobs[p].reserve_more(per_level[p]);
     // Counted before the jobs become visible (they can end only after the unlock below).
@@ -121,7 +110,7 @@ void fiber_pool::stop() {
   if (joined_) return;
   bool woke;
   {
-    locked guard(lock_);
+    const core::spinlock_guard guard(lock_);
     state_.stopping = true;
     woke = notify_locked(all_workers);
   }
@@ -192,7 +181,7 @@ void fiber_pool::run(detail::pool_fiber& f) {
       return;
     }
     {
-      locked guard(lock_);
+      const core::spinlock_guard guard(lock_);
       if (node->try_park()) {  // wait_node.hpp step 2
         --state_.running;
         ++state_.waiting;
@@ -209,7 +198,7 @@ void fiber_pool::finished(detail::pool_fiber& f) noexcept {
   // make_ready, and f as running until here, so "all fibers waiting" never holds while a
   // wakeup is in flight.
   if (job_counter* done = f.finished_counter()) done->done();
-  locked guard(lock_);
+  const core::spinlock_guard guard(lock_);
   --state_.running;
   state_.free.push(f);
   // No notify: this worker loops back to step 1 and takes the queued work itself.
@@ -218,7 +207,7 @@ void fiber_pool::finished(detail::pool_fiber& f) noexcept {
 void fiber_pool::make_ready(detail::pool_fiber& f) noexcept {
   bool woke;
   {
-    locked guard(lock_);
+    const core::spinlock_guard guard(lock_);
     --state_.waiting;
     state_.ready[static_cast<std::size_t>(f.level())].push_back(f);
     woke = notify_locked(1);
