@@ -33,10 +33,8 @@
 
 #include <cstdint>
 
-#include <spindle/core/intrusive/queue.hpp>
 #include <spindle/fiber/pool/detail/wait_node.hpp>
-#include <spindle/fiber/sync/detail/state_word.hpp>
-#include <spindle/twist/atomic.hpp>
+#include <spindle/fiber/sync/detail/countdown.hpp>
 
 namespace spindle::fiber::pool {
 
@@ -66,10 +64,19 @@ class job_counter {
   void add(std::uint32_t n) noexcept;
   // One job ended; wakes the waiters if that was the last.
   void done() noexcept;
-  void done_and_wake() noexcept;
 
-  twist::atomic<std::uint64_t> state_{0};  // a sync::detail::state_word: count, HAS_WAITERS, lock
-  core::intrusive::queue<detail::wait_node, detail::wait_node_tag> waiters_;  // lock bit
+  struct countdown_traits {  // for sync::detail::countdown
+    using node = detail::wait_node;
+    using node_tag = detail::wait_node_tag;
+    static constexpr const char* lock_name = "fiber::pool::job_counter waiter lock";
+    static constexpr const char* overflow = "fiber::pool::job_counter: count overflow";
+    static constexpr const char* underflow = "fiber::pool::job_counter: more ends than jobs";
+    static constexpr bool underflow_is_misuse = false;  // only the pool calls done(): a bug
+  };
+
+  // The protocol (steps 1-4, CNT1): a sync::detail::state_word (count, HAS_WAITERS, lock bit)
+  // and the wait nodes it guards.
+  sync::detail::countdown<countdown_traits> count_;
 };
 
 }  // namespace spindle::fiber::pool

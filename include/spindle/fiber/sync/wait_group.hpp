@@ -31,10 +31,8 @@
 
 #include <cstdint>
 
-#include <spindle/core/intrusive/queue.hpp>
-#include <spindle/fiber/sync/detail/state_word.hpp>
+#include <spindle/fiber/sync/detail/countdown.hpp>
 #include <spindle/fiber/sync/waiter.hpp>
-#include <spindle/twist/atomic.hpp>
 
 namespace spindle::fiber::sync {
 
@@ -58,10 +56,19 @@ class wait_group {
   void wait();
 
  private:
-  void done_and_wake() noexcept;
+  struct countdown_traits {  // for detail::countdown
+    using node = waiter;
+    using node_tag = waiter_tag;
+    static constexpr const char* lock_name = "fiber::sync::wait_group waiter lock";
+    static constexpr const char* overflow = "fiber::sync::wait_group: count overflow";
+    static constexpr const char* underflow =
+        "fiber::sync::wait_group::done() called more times than add()";
+    static constexpr bool underflow_is_misuse = true;  // done() is the user's call
+  };
 
-  twist::atomic<std::uint64_t> state_{0};  // a detail::state_word: count, HAS_WAITERS, lock bit
-  core::intrusive::queue<waiter, waiter_tag> waiters_;  // guarded by the lock bit
+  // The protocol (steps 1-4, WG1): a detail::state_word (count, HAS_WAITERS, lock bit) and
+  // the waiters it guards.
+  detail::countdown<countdown_traits> count_;
 };
 
 }  // namespace spindle::fiber::sync
