@@ -20,18 +20,17 @@
 
 namespace core = spindle::core;
 namespace sim = spindle::sim;
+namespace test = spindle::test;
 namespace twist = spindle::twist;
 
 namespace {
 
 // Both kinds of exploration a model test gets in sim builds.
-std::array<sim::options, 2> explorations() {
-  return spindle::test::model_explorations(
-      {.random_runs = 3000, .second = sim::strategy::dfs, .second_runs = 20'000});
-}
+constexpr test::exploration_plan kPlan{
+    .random_runs = 3000, .second = sim::strategy::dfs, .second_runs = 20'000};
 
 TEST(SpinlockModel, MutualExclusionAndPublication) {
-  for (const sim::options& opts : explorations()) {
+  for (const sim::options& opts : test::model_explorations(kPlan)) {
     sim::model_check(opts, [] {
       core::spinlock lock;
       twist::shared<int> counter{0};
@@ -52,7 +51,7 @@ TEST(SpinlockModel, MutualExclusionAndPublication) {
 }
 
 TEST(SpinlockModel, TryLockNeverAdmitsTwo) {
-  for (const sim::options& opts : explorations()) {
+  for (const sim::options& opts : test::model_explorations(kPlan)) {
     sim::model_check(opts, [] {
       core::spinlock lock;
       twist::shared<int> inside{0};
@@ -75,7 +74,7 @@ struct node : core::intrusive::forward_hook<> {
 };
 
 TEST(MpscStackModel, EveryPushIsPoppedOnceWithItsValue) {
-  for (const sim::options& opts : explorations()) {
+  for (const sim::options& opts : test::model_explorations(kPlan)) {
     sim::model_check(opts, [] {
       core::intrusive::mpsc_stack<node> stack;
       std::array<node, 4> nodes;

@@ -24,21 +24,16 @@
 
 namespace exec = spindle::exec;
 namespace sim = spindle::sim;
+namespace test = spindle::test;
 namespace twist = spindle::twist;
 
 namespace {
 
-std::array<sim::options, 2> explorations() {
-  // The pools' state space is large: DFS explores a bounded slice of it, not all.
-  return spindle::test::model_explorations({.random_runs = 1500,
-                                            .second = sim::strategy::dfs,
-                                            .second_runs = 3000,
-                                            .preemption_bound = 1});
-}
-
-exec::pool_options workers(std::size_t n) {
-  return spindle::test::model_pool(n);
-}
+// The pools' state space is large: DFS explores a bounded slice of it, not all.
+constexpr test::exploration_plan kPlan{.random_runs = 1500,
+                                       .second = sim::strategy::dfs,
+                                       .second_runs = 3000,
+                                       .preemption_bound = 1};
 
 // Tasks that each submit a child: parking, waking, stealing and (tiny rings) overflow.
 template <class Pool>
@@ -57,21 +52,21 @@ void tasks_submitting_tasks(exec::pool_options options) {
 }
 
 TEST(FastPoolModel, TasksSubmittingTasks) {
-  for (const sim::options& opts : explorations()) {
-    sim::model_check(opts, [] { tasks_submitting_tasks<exec::fast_pool>(workers(2)); });
+  for (const sim::options& opts : test::model_explorations(kPlan)) {
+    sim::model_check(opts, [] { tasks_submitting_tasks<exec::fast_pool>(test::model_pool()); });
   }
 }
 
 TEST(ComputePoolModel, TasksSubmittingTasks) {
-  for (const sim::options& opts : explorations()) {
-    sim::model_check(opts, [] { tasks_submitting_tasks<exec::compute_pool>(workers(2)); });
+  for (const sim::options& opts : test::model_explorations(kPlan)) {
+    sim::model_check(opts, [] { tasks_submitting_tasks<exec::compute_pool>(test::model_pool()); });
   }
 }
 
 TEST(ComputePoolModel, LockFreeQueue) {
-  for (const sim::options& opts : explorations()) {
+  for (const sim::options& opts : test::model_explorations(kPlan)) {
     sim::model_check(opts, [] {
-      exec::pool_options options = workers(2);
+      exec::pool_options options = test::model_pool();
       options.global_queue = exec::global_queue_kind::lock_free;
       options.lock_free_capacity = 2;  // spills into the list after two
       tasks_submitting_tasks<exec::compute_pool>(options);
@@ -82,9 +77,9 @@ TEST(ComputePoolModel, LockFreeQueue) {
 // A task submitted after every worker has parked must still run (no lost wakeup), and its
 // effects must be visible to wait_idle's caller.
 TEST(FastPoolModel, SubmitToAParkedPoolRunsAndPublishes) {
-  for (const sim::options& opts : explorations()) {
+  for (const sim::options& opts : test::model_explorations(kPlan)) {
     sim::model_check(opts, [] {
-      exec::fast_pool pool(workers(2));
+      exec::fast_pool pool(test::model_pool());
       twist::shared<int> result{0};
       for (int i = 0; i < 3; ++i) twist::this_thread::yield();  // let the workers park
       exec::submit(pool, [&] { result.write(42); });
@@ -97,11 +92,11 @@ TEST(FastPoolModel, SubmitToAParkedPoolRunsAndPublishes) {
 // stop() while tasks keep submitting from the workers: the whole tree runs, then the workers
 // are joined.
 TEST(FastPoolModel, StopWhileBusyDrainsEverything) {
-  for (const sim::options& opts : explorations()) {
+  for (const sim::options& opts : test::model_explorations(kPlan)) {
     sim::model_check(opts, [] {
       twist::atomic<int> done{0};
       {
-        exec::fast_pool pool(workers(2));
+        exec::fast_pool pool(test::model_pool());
         for (int i = 0; i < 2; ++i) {
           exec::submit(pool, [&] {
             exec::submit(pool, [&] { done.fetch_add(1, std::memory_order_relaxed); });
@@ -118,9 +113,9 @@ TEST(FastPoolModel, StopWhileBusyDrainsEverything) {
 // A strand over a two-worker pool serializes tasks from two submitters: the race detector
 // checks the counter needs no lock.
 TEST(StrandModel, SerializesWithoutALock) {
-  for (const sim::options& opts : explorations()) {
+  for (const sim::options& opts : test::model_explorations(kPlan)) {
     sim::model_check(opts, [] {
-      exec::fast_pool pool(workers(2));
+      exec::fast_pool pool(test::model_pool());
       twist::shared<int> counter{0};
       {
         exec::strand serial(pool);
@@ -157,7 +152,7 @@ TEST(WorkStealingDequeModel, OwnerAndThievesTakeEveryTaskOnce) {
     twist::shared<int> payload{0};
     twist::atomic<int> taken{0};
   };
-  for (const sim::options& opts : explorations()) {
+  for (const sim::options& opts : test::model_explorations(kPlan)) {
     sim::model_check(opts, [] {
       constexpr std::size_t kItems = 5;
       std::array<item, kItems> items;

@@ -3,7 +3,6 @@
 // and faulty builds. A lost wakeup shows up as a deadlock, a value handed over without
 // happens-before as a data race on a twist::shared payload, a select that leaves a waiter on a
 // freed stack as a use-after-free of simulated memory, a double completion as a failed check.
-#include <array>
 #include <memory>
 #include <optional>
 
@@ -27,25 +26,18 @@ namespace exec = spindle::exec;
 namespace fiber = spindle::fiber;
 namespace chan = spindle::fiber::chan;
 namespace sim = spindle::sim;
+namespace test = spindle::test;
 namespace twist = spindle::twist;
 
 namespace {
-
-std::array<sim::options, 2> explorations() {
-  return spindle::test::model_explorations({.budget = std::chrono::milliseconds(300)});
-}
-
-exec::pool_options two_workers() {
-  return spindle::test::model_pool(2);
-}
 
 // A fiber hands plain memory to a plain thread through an unbuffered channel, and back: the
 // channel is the only synchronization, so a hand-off without happens-before is a data race.
 // The channel is freed by the thread right after its last recv.
 TEST(ChanModel, UnbufferedHandOff) {
-  for (const sim::options& opts : explorations()) {
+  for (const sim::options& opts : test::model_explorations(test::fiber_plan)) {
     sim::model_check(opts, [] {
-      exec::fast_pool pool(two_workers());
+      exec::fast_pool pool(test::model_pool());
       auto ch = std::make_unique<chan::channel<int>>();
       chan::channel<int>* raw = ch.get();
       twist::shared<int> payload{0};
@@ -69,9 +61,9 @@ TEST(ChanModel, UnbufferedHandOff) {
 // interleaving: every value the receiver got was reported `sent`, and every `sent` value is
 // received (the receiver drains until closed).
 TEST(ChanModel, CloseRacesSendAndRecv) {
-  for (const sim::options& opts : explorations()) {
+  for (const sim::options& opts : test::model_explorations(test::fiber_plan)) {
     sim::model_check(opts, [] {
-      exec::fast_pool pool(two_workers());
+      exec::fast_pool pool(test::model_pool());
       chan::channel<int> ch(1);
       twist::atomic<int> sent{0};
       fiber::sync::wait_group group;
@@ -99,9 +91,9 @@ TEST(ChanModel, CloseRacesSendAndRecv) {
 // Exactly one case completes; the other value is then received with a plain recv. The losing
 // case's waiter must be gone before select returns (the select's frame is reused after).
 TEST(ChanModel, SelectOverTwoChannelsWithASenderOnEach) {
-  for (const sim::options& opts : explorations()) {
+  for (const sim::options& opts : test::model_explorations(test::fiber_plan)) {
     sim::model_check(opts, [] {
-      exec::fast_pool pool(two_workers());
+      exec::fast_pool pool(test::model_pool());
       chan::channel<int> a;
       chan::channel<int> b;
       twist::shared<int> payload_a{0};
@@ -135,9 +127,9 @@ TEST(ChanModel, SelectOverTwoChannelsWithASenderOnEach) {
 // swapped: each can complete only against the other, through a or through b. Both must
 // complete (no deadlock: locks by address) and agree on which channel it was.
 TEST(ChanModel, OppositeSelectsMeet) {
-  for (const sim::options& opts : explorations()) {
+  for (const sim::options& opts : test::model_explorations(test::fiber_plan)) {
     sim::model_check(opts, [] {
-      exec::fast_pool pool(two_workers());
+      exec::fast_pool pool(test::model_pool());
       chan::channel<int> a;
       chan::channel<int> b;
       twist::atomic<int> fiber_case{-1};
@@ -165,9 +157,9 @@ TEST(ChanModel, OppositeSelectsMeet) {
 // channel, with a plain receiver also around. The select completes exactly once; a `sent`
 // from the select means the receiver got its value.
 TEST(ChanModel, CloseRacesSelect) {
-  for (const sim::options& opts : explorations()) {
+  for (const sim::options& opts : test::model_explorations(test::fiber_plan)) {
     sim::model_check(opts, [] {
-      exec::fast_pool pool(two_workers());
+      exec::fast_pool pool(test::model_pool());
       chan::channel<int> ch;
       chan::channel<int> never;
       twist::atomic<int> select_sent{0};

@@ -3,7 +3,6 @@
 // threads in std and faulty builds. A lost wakeup shows up as a deadlock, a broken hand-off
 // as a data race on the twist::shared counter, a waker touching a freed primitive as a
 // use-after-free of simulated memory.
-#include <array>
 #include <memory>
 
 #include <gtest/gtest.h>
@@ -24,24 +23,17 @@
 namespace exec = spindle::exec;
 namespace fiber = spindle::fiber;
 namespace sim = spindle::sim;
+namespace test = spindle::test;
 namespace twist = spindle::twist;
 
 namespace {
 
-std::array<sim::options, 2> explorations() {
-  return spindle::test::model_explorations({.budget = std::chrono::milliseconds(300)});
-}
-
-exec::pool_options two_workers() {
-  return spindle::test::model_pool(2);
-}
-
 // Two fibers on two workers take turns on a mutex; the counter is plain memory, so a hand-off
 // without happens-before is a data race.
 TEST(FiberModel, MutexHandOffBetweenFibers) {
-  for (const sim::options& opts : explorations()) {
+  for (const sim::options& opts : test::model_explorations(test::fiber_plan)) {
     sim::model_check(opts, [] {
-      exec::fast_pool pool(two_workers());
+      exec::fast_pool pool(test::model_pool());
       fiber::sync::mutex mu;
       fiber::sync::wait_group group;
       twist::shared<int> counter{0};
@@ -66,9 +58,9 @@ TEST(FiberModel, MutexHandOffBetweenFibers) {
 // A plain thread contends with a fiber: the thread parks on the waiter's futex, the fiber
 // suspends; hand-off goes both ways.
 TEST(FiberModel, MutexFiberAndPlainThread) {
-  for (const sim::options& opts : explorations()) {
+  for (const sim::options& opts : test::model_explorations(test::fiber_plan)) {
     sim::model_check(opts, [] {
-      exec::fast_pool pool(two_workers());
+      exec::fast_pool pool(test::model_pool());
       fiber::sync::mutex mu;
       fiber::sync::event fiber_done;
       twist::shared<int> counter{0};
@@ -100,9 +92,9 @@ TEST(FiberModel, MutexFiberAndPlainThread) {
 // One wait_group, two rounds: the second add() may race the first round's waker finishing.
 // The group lives on the heap and is freed right after the last wait.
 TEST(FiberModel, WaitGroupReuse) {
-  for (const sim::options& opts : explorations()) {
+  for (const sim::options& opts : test::model_explorations(test::fiber_plan)) {
     sim::model_check(opts, [] {
-      exec::fast_pool pool(two_workers());
+      exec::fast_pool pool(test::model_pool());
       auto group = std::make_unique<fiber::sync::wait_group>();
       twist::shared<int> work{0};
       for (int round = 0; round < 2; ++round) {
@@ -124,9 +116,9 @@ TEST(FiberModel, WaitGroupReuse) {
 
 // fire() races a fiber's and a thread's wait(); the event is freed by the last waiter.
 TEST(FiberModel, EventFireRacesWait) {
-  for (const sim::options& opts : explorations()) {
+  for (const sim::options& opts : test::model_explorations(test::fiber_plan)) {
     sim::model_check(opts, [] {
-      exec::fast_pool pool(two_workers());
+      exec::fast_pool pool(test::model_pool());
       auto ready = std::make_unique<fiber::sync::event>();
       fiber::sync::event fiber_done;
       twist::shared<int> payload{0};
@@ -152,10 +144,10 @@ TEST(FiberModel, EventFireRacesWait) {
 // A fiber sleeps on a timer service while another yields; both finish before the service and
 // the pool stop (virtual time in sim builds).
 TEST(FiberModel, SleepAndYield) {
-  for (const sim::options& opts : explorations()) {
+  for (const sim::options& opts : test::model_explorations(test::fiber_plan)) {
     sim::model_check(opts, [] {
       fiber::timer_service timers;
-      exec::fast_pool pool(two_workers());
+      exec::fast_pool pool(test::model_pool());
       fiber::sync::wait_group group;
       fiber::options fo;
       fo.timers = &timers;

@@ -19,14 +19,13 @@
 
 namespace fp = spindle::fiber::pool;
 namespace sim = spindle::sim;
+namespace test = spindle::test;
 namespace twist = spindle::twist;
 
 namespace {
 
-std::array<sim::options, 2> explorations() {
-  return spindle::test::model_explorations(
-      {.random_runs = 2000, .second_runs = 2000, .budget = std::chrono::milliseconds(300)});
-}
+constexpr test::exploration_plan kPlan{
+    .random_runs = 2000, .second_runs = 2000, .budget = std::chrono::milliseconds(300)};
 
 fp::options two_by_four() {
   fp::options o;
@@ -40,7 +39,7 @@ fp::options two_by_four() {
 // A job waits on a counter that another job decrements; the child's write must happen-before
 // the parent's read after wait() (and the parent's before the main thread's).
 TEST(FiberPoolModel, JobWaitsOnCounterAnotherJobDecrements) {
-  for (const sim::options& opts : explorations()) {
+  for (const sim::options& opts : test::model_explorations(kPlan)) {
     sim::model_check(opts, [] {
       fp::fiber_pool pool(two_by_four());
       twist::shared<int> child_wrote{0};
@@ -64,7 +63,7 @@ TEST(FiberPoolModel, JobWaitsOnCounterAnotherJobDecrements) {
 // before the worker parks the fiber); the parent frees the counter the moment wait() returns.
 // A plain thread waits on the outer counter at the same time.
 TEST(FiberPoolModel, LastDecrementRacesTheWait) {
-  for (const sim::options& opts : explorations()) {
+  for (const sim::options& opts : test::model_explorations(kPlan)) {
     sim::model_check(opts, [] {
       fp::fiber_pool pool(two_by_four());
       twist::shared<int> a{0};
@@ -91,7 +90,7 @@ TEST(FiberPoolModel, LastDecrementRacesTheWait) {
 // Shutdown with jobs in flight: nobody waits from outside; the destructor must run every job,
 // including children submitted during stop() and parents parked on them.
 TEST(FiberPoolModel, ShutdownWithJobsInFlight) {
-  for (const sim::options& opts : explorations()) {
+  for (const sim::options& opts : test::model_explorations(kPlan)) {
     sim::model_check(opts, [] {
       twist::atomic<int> runs{0};
       // The jobs' callables outlive the pool: its destructor still runs them.

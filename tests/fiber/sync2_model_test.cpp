@@ -2,7 +2,6 @@
 // simulator in sim builds, stress-repeated on real threads in std and faulty builds. A lost
 // wakeup shows up as a deadlock, a missing happens-before as a data race on a twist::shared
 // cell, a waker touching a freed primitive as a use-after-free of simulated memory.
-#include <array>
 #include <memory>
 #include <mutex>
 
@@ -26,17 +25,10 @@
 namespace exec = spindle::exec;
 namespace fiber = spindle::fiber;
 namespace sim = spindle::sim;
+namespace test = spindle::test;
 namespace twist = spindle::twist;
 
 namespace {
-
-std::array<sim::options, 2> explorations() {
-  return spindle::test::model_explorations({.budget = std::chrono::milliseconds(300)});
-}
-
-exec::pool_options two_workers() {
-  return spindle::test::model_pool(2);
-}
 
 constexpr int kParties = 3;
 constexpr int kRounds = 2;
@@ -48,9 +40,9 @@ constexpr int kRounds = 2;
 // frees it right after its last arrive_and_wait(), while the last arriver may still be
 // waking the others.
 TEST(Sync2Model, BarrierGenerations) {
-  for (const sim::options& opts : explorations()) {
+  for (const sim::options& opts : test::model_explorations(test::fiber_plan)) {
     sim::model_check(opts, [] {
-      exec::fast_pool pool(two_workers());
+      exec::fast_pool pool(test::model_pool());
       twist::shared<int> cells[kRounds][kParties] = {};
       twist::shared<int> generations{0};
       auto count_generation = [&]() noexcept { generations.write(generations.read() + 1); };
@@ -86,9 +78,9 @@ TEST(Sync2Model, BarrierGenerations) {
 // A one-permit semaphore used as a mutex by two fibers and a plain thread: the counter is a
 // plain cell, so two holders at once, or a hand-off without happens-before, is a data race.
 TEST(Sync2Model, SemaphoreAsMutex) {
-  for (const sim::options& opts : explorations()) {
+  for (const sim::options& opts : test::model_explorations(test::fiber_plan)) {
     sim::model_check(opts, [] {
-      exec::fast_pool pool(two_workers());
+      exec::fast_pool pool(test::model_pool());
       fiber::sync::semaphore sem(1, 1);
       fiber::sync::wait_group fibers;
       twist::shared<int> counter{0};
@@ -122,9 +114,9 @@ TEST(Sync2Model, SemaphoreAsMutex) {
 // thread) that queue up in any order: never more than two inside, every permit comes back,
 // none is made up.
 TEST(Sync2Model, SemaphorePermitsNeverExceeded) {
-  for (const sim::options& opts : explorations()) {
+  for (const sim::options& opts : test::model_explorations(test::fiber_plan)) {
     sim::model_check(opts, [] {
-      exec::fast_pool pool(two_workers());
+      exec::fast_pool pool(test::model_pool());
       fiber::sync::semaphore sem(0);
       fiber::sync::wait_group fibers;
       twist::atomic<int> inside{0};
@@ -159,9 +151,9 @@ TEST(Sync2Model, SemaphorePermitsNeverExceeded) {
 // once after unlocking it; two fiber consumers wait with a predicate. A notify that misses a
 // waiter that is about to sleep deadlocks the run.
 TEST(Sync2Model, ConditionVariableProducerConsumer) {
-  for (const sim::options& opts : explorations()) {
+  for (const sim::options& opts : test::model_explorations(test::fiber_plan)) {
     sim::model_check(opts, [] {
-      exec::fast_pool pool(two_workers());
+      exec::fast_pool pool(test::model_pool());
       fiber::sync::mutex mu;
       fiber::sync::condition_variable nonempty;
       fiber::sync::wait_group consumers;
@@ -206,9 +198,9 @@ TEST(Sync2Model, ConditionVariableProducerConsumer) {
 // may still be waking the fiber. A second condition variable tells the notifier when both
 // have enqueued (each holds the mutex from counting itself until its wait enqueued it).
 TEST(Sync2Model, ConditionVariableNotifyAllRacesWait) {
-  for (const sim::options& opts : explorations()) {
+  for (const sim::options& opts : test::model_explorations(test::fiber_plan)) {
     sim::model_check(opts, [] {
-      exec::fast_pool pool(two_workers());
+      exec::fast_pool pool(test::model_pool());
       fiber::sync::mutex mu;
       auto cv = std::make_unique<fiber::sync::condition_variable>();
       auto* raw = cv.get();

@@ -6,7 +6,6 @@
 // failed assertion in the waiter or the executor, a missing happens-before as a data race on
 // a twist::shared cell, a waker touching a primitive freed right after a timed wait returned
 // as a use-after-free of simulated memory.
-#include <array>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -36,16 +35,15 @@ namespace core = spindle::core;
 namespace exec = spindle::exec;
 namespace fiber = spindle::fiber;
 namespace sim = spindle::sim;
+namespace test = spindle::test;
 namespace twist = spindle::twist;
 
 using namespace std::chrono_literals;
 
 namespace {
 
-std::array<sim::options, 2> explorations() {
-  return spindle::test::model_explorations({.second = sim::strategy::dfs,
-                                            .budget = std::chrono::milliseconds(300)});
-}
+constexpr test::exploration_plan kPlan{.second = sim::strategy::dfs,
+                                       .budget = std::chrono::milliseconds(300)};
 
 // A deadline short enough that, in real builds, it races the wake for real.
 constexpr auto kDeadline = 50us;
@@ -88,10 +86,10 @@ class box {
 // A fiber's timed wait races a wake from the test thread: the wait reports "woken" exactly
 // when the wake was delivered to it, and then sees what the waker wrote before waking.
 TEST(TimedModel, FiberTimeoutRacesWake) {
-  for (const sim::options& opts : explorations()) {
+  for (const sim::options& opts : test::model_explorations(kPlan)) {
     sim::model_check(opts, [] {
       fiber::timer_service timers;
-      exec::fast_pool pool(spindle::test::model_pool(1));
+      exec::fast_pool pool(test::model_pool(1));
       fiber::options fo;
       fo.timers = &timers;
       box b;
@@ -118,7 +116,7 @@ TEST(TimedModel, FiberTimeoutRacesWake) {
 
 // The same from a plain thread: futex wait with a timeout (virtual time in sim builds).
 TEST(TimedModel, ThreadTimeoutRacesWake) {
-  for (const sim::options& opts : explorations()) {
+  for (const sim::options& opts : test::model_explorations(kPlan)) {
     sim::model_check(opts, [] {
       box b;
       twist::shared<int> payload{0};
@@ -156,10 +154,10 @@ void wake_at_the_deadline(box& b, twist::atomic<bool>& started, twist::shared<in
 
 // A fiber owner; the timer service's expiry races the claim.
 TEST(TimedModel, FiberTimeoutRacesWakeAtTheDeadline) {
-  for (const sim::options& opts : explorations()) {
+  for (const sim::options& opts : test::model_explorations(kPlan)) {
     sim::model_check(opts, [] {
       fiber::timer_service timers;
-      exec::fast_pool pool(spindle::test::model_pool(1));
+      exec::fast_pool pool(test::model_pool(1));
       fiber::options fo;
       fo.timers = &timers;
       box b;
@@ -188,7 +186,7 @@ TEST(TimedModel, FiberTimeoutRacesWakeAtTheDeadline) {
 
 // A plain-thread owner; its futex wait's timeout races the claim.
 TEST(TimedModel, ThreadTimeoutRacesWakeAtTheDeadline) {
-  for (const sim::options& opts : explorations()) {
+  for (const sim::options& opts : test::model_explorations(kPlan)) {
     sim::model_check(opts, [] {
       box b;
       twist::atomic<bool> started{false};
@@ -216,10 +214,10 @@ TEST(TimedModel, ThreadTimeoutRacesWakeAtTheDeadline) {
 // mutex frees it right after its unlock (the holder's unlock is done with it by then);
 // otherwise the test thread frees it at the end.
 TEST(TimedModel, MutexTryLockForRacesUnlock) {
-  for (const sim::options& opts : explorations()) {
+  for (const sim::options& opts : test::model_explorations(kPlan)) {
     sim::model_check(opts, [] {
       fiber::timer_service timers;
-      exec::fast_pool pool(spindle::test::model_pool(1));
+      exec::fast_pool pool(test::model_pool(1));
       fiber::options fo;
       fo.timers = &timers;
       auto* mu = new fiber::sync::mutex;
@@ -262,10 +260,10 @@ TEST(TimedModel, MutexTryLockForRacesUnlock) {
 // Two timed waiters (a fiber and a plain thread) and the holder: whoever gets the mutex
 // counts under it; the counts add up, and the mutex is free at the end.
 TEST(TimedModel, MutexTwoTimedWaiters) {
-  for (const sim::options& opts : explorations()) {
+  for (const sim::options& opts : test::model_explorations(kPlan)) {
     sim::model_check(opts, [] {
       fiber::timer_service timers;
-      exec::fast_pool pool(spindle::test::model_pool(1));
+      exec::fast_pool pool(test::model_pool(1));
       fiber::options fo;
       fo.timers = &timers;
       fiber::sync::mutex mu;
@@ -308,10 +306,10 @@ TEST(TimedModel, MutexTwoTimedWaiters) {
 // waiter the notify claimed frees the condition variable as soon as its wait returns, while
 // the notify may still be in wake() (CV2); after a timeout the test thread frees it.
 TEST(TimedModel, ConditionVariableWaitForRacesNotifyOne) {
-  for (const sim::options& opts : explorations()) {
+  for (const sim::options& opts : test::model_explorations(kPlan)) {
     sim::model_check(opts, [] {
       fiber::timer_service timers;
-      exec::fast_pool pool(spindle::test::model_pool(1));
+      exec::fast_pool pool(test::model_pool(1));
       fiber::options fo;
       fo.timers = &timers;
       fiber::sync::mutex mu;
@@ -352,10 +350,10 @@ TEST(TimedModel, ConditionVariableWaitForRacesNotifyOne) {
 // the timed one may time out and unlink itself from the queue at any point; the untimed one
 // must still be woken: a queue left broken by the unlink, or a lost wakeup, deadlocks.
 TEST(TimedModel, ConditionVariableNotifyAllWithATimedWaiter) {
-  for (const sim::options& opts : explorations()) {
+  for (const sim::options& opts : test::model_explorations(kPlan)) {
     sim::model_check(opts, [] {
       fiber::timer_service timers;
-      exec::fast_pool pool(spindle::test::model_pool(1));
+      exec::fast_pool pool(test::model_pool(1));
       fiber::options fo;
       fo.timers = &timers;
       fiber::sync::mutex mu;
@@ -389,10 +387,10 @@ TEST(TimedModel, ConditionVariableNotifyAllWithATimedWaiter) {
 // came before fire(); a waiter that got true frees the event at once (fire()'s last
 // access was the store it read: EV1), else the test thread frees it after fire().
 TEST(TimedModel, EventWaitForRacesFire) {
-  for (const sim::options& opts : explorations()) {
+  for (const sim::options& opts : test::model_explorations(kPlan)) {
     sim::model_check(opts, [] {
       fiber::timer_service timers;
-      exec::fast_pool pool(spindle::test::model_pool(1));
+      exec::fast_pool pool(test::model_pool(1));
       fiber::options fo;
       fo.timers = &timers;
       auto* ev = new fiber::sync::event;
@@ -420,7 +418,7 @@ TEST(TimedModel, EventWaitForRacesFire) {
 
 // The same from a plain thread (futex wait with a timeout).
 TEST(TimedModel, ThreadEventWaitForRacesFire) {
-  for (const sim::options& opts : explorations()) {
+  for (const sim::options& opts : test::model_explorations(kPlan)) {
     sim::model_check(opts, [] {
       auto* ev = new fiber::sync::event;
       twist::shared<int> payload{0};

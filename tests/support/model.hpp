@@ -36,6 +36,9 @@ inline std::array<sim::options, 2> model_explorations(const exploration_plan& pl
   return {random, second};
 }
 
+// The fiber model tests' plan: the default runs, each exploration cut off after 300 ms.
+inline constexpr exploration_plan fiber_plan{.budget = std::chrono::milliseconds(300)};
+
 // A pool of `workers` workers named "model" (two: enough for stealing and parking races).
 inline exec::pool_options model_pool(std::size_t workers = 2) {
   exec::pool_options options;
