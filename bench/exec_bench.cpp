@@ -1,14 +1,21 @@
 // Executor benchmarks, each side by side with a peer in the same run (issue 5):
 //   skynet     a task tree, 1M leaf tasks, fan-out 10 (no fibers): fast pool vs oneTBB task_group
-//   scaling    the same skynet on 1, 2, 4 ... hardware-concurrency workers, both sides
+//   scaling    the same skynet on 1, 2, 4 ... hardware-concurrency workers, both sides; the
+//              small_scaling rows run a 100k-leaf tree whose nodes stay in cache (the 1M tree's
+//              arena is 71 MB, written once per iteration), to tell memory traffic from
+//              scheduling. Counter busy_cpus: process CPU time / wall time (parked workers
+//              burn none, so well under `workers` means idle workers, near it slow tasks)
 //   submit     throughput of intrusive submits from 1 and from N external threads, then
 //              wait_idle, vs TBB (task_group::run) and Boost.Asio thread_pool (post)
 //   pingpong   two tasks handing control to each other (each submits the other)
 //   yield      every task resubmits itself with hint::yield (Asio: post to itself)
 //   allocs     allocations per intrusive submit (counted by a replaced operator new)
 // Wall time (UseRealTime): the work runs on the pools' threads, not the benchmark's.
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <ctime>
 #include <memory>
 #include <vector>
 
@@ -31,8 +38,25 @@ namespace twist = spindle::twist;
 namespace {
 
 constexpr std::int64_t kSkynetLeaves = 1'000'000;
+constexpr std::int64_t kSkynetSmallLeaves = 100'000;  // 111k nodes, 7 MB: stays in cache
 constexpr std::int64_t kSkynetFanOut = 10;
-constexpr std::int64_t kSkynetSum = kSkynetLeaves * (kSkynetLeaves - 1) / 2;
+
+constexpr std::int64_t skynet_sum(std::int64_t leaves) { return leaves * (leaves - 1) / 2; }
+
+// Process CPU time over wall time while alive: how many CPUs the benchmark kept busy.
+class busy_cpus_meter {
+ public:
+  busy_cpus_meter() : cpu_(std::clock()), wall_(std::chrono::steady_clock::now()) {}
+  void report(benchmark::State& state) const {
+    const double cpu = static_cast<double>(std::clock() - cpu_) / CLOCKS_PER_SEC;
+    const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - wall_;
+    state.counters["busy_cpus"] = wall.count() > 0 ? cpu / wall.count() : 0;
+  }
+
+ private:
+  std::clock_t cpu_;
+  std::chrono::steady_clock::time_point wall_;
+};
 
 exec::fast_pool& shared_fast_pool() {
   static exec::fast_pool pool([] {
@@ -69,16 +93,17 @@ struct skynet_node : exec::task {
 
 struct skynet_arena {
   // Inner nodes own a block of kSkynetFanOut children, laid out level by level.
-  skynet_arena() {
+  explicit skynet_arena(std::int64_t tree_leaves) : leaves(tree_leaves) {
     std::size_t total = 1;
-    for (std::int64_t level = kSkynetLeaves; level > 1; level /= kSkynetFanOut) {
-      total += static_cast<std::size_t>(kSkynetLeaves / (level / kSkynetFanOut));
+    for (std::int64_t level = leaves; level > 1; level /= kSkynetFanOut) {
+      total += static_cast<std::size_t>(leaves / (level / kSkynetFanOut));
     }
     nodes.reset(new skynet_node[total]);
     capacity = total;
   }
   std::unique_ptr<skynet_node[]> nodes;
   std::size_t capacity = 0;
+  std::int64_t leaves = 0;
   twist::atomic<std::size_t> used{0};
   exec::fast_pool* pool = nullptr;
 };
@@ -120,7 +145,7 @@ void skynet_node::run_node(exec::task& self) {
 void link_skynet_arena(skynet_arena& a) {
   std::size_t next = 1;
   std::vector<skynet_node*> level{&a.nodes[0]};
-  for (std::int64_t size = kSkynetLeaves; size > 1; size /= kSkynetFanOut) {
+  for (std::int64_t size = a.leaves; size > 1; size /= kSkynetFanOut) {
     std::vector<skynet_node*> below;
     for (skynet_node* n : level) {
       n->children = &a.nodes[next];
@@ -132,20 +157,25 @@ void link_skynet_arena(skynet_arena& a) {
 }
 
 // The skynet loop on `pool`: one tree per benchmark iteration.
-void run_skynet(exec::fast_pool& pool, benchmark::State& state) {
-  skynet_arena a;
+void run_skynet(exec::fast_pool& pool, benchmark::State& state,
+                std::int64_t leaves = kSkynetLeaves) {
+  skynet_arena a(leaves);
   link_skynet_arena(a);
   a.pool = &pool;
   arena = &a;
+  const busy_cpus_meter busy;
   for (auto _ : state) {
     skynet_node& root = a.nodes[0];
     root.parent = nullptr;
     root.number = 0;
-    root.size = kSkynetLeaves;
+    root.size = leaves;
     pool.submit(root);
     pool.wait_idle();
-    if (root.sum.load(std::memory_order_acquire) != kSkynetSum) state.SkipWithError("wrong sum");
+    if (root.sum.load(std::memory_order_acquire) != skynet_sum(leaves)) {
+      state.SkipWithError("wrong sum");
+    }
   }
+  busy.report(state);
   arena = nullptr;
 }
 
@@ -176,32 +206,47 @@ void bm_skynet_tbb_task_group(benchmark::State& state) {
   for (auto _ : state) {
     std::int64_t sum = 0;
     tbb_arena.execute([&] { sum = skynet_tbb(0, kSkynetLeaves); });
-    if (sum != kSkynetSum) state.SkipWithError("wrong sum");
+    if (sum != skynet_sum(kSkynetLeaves)) state.SkipWithError("wrong sum");
   }
 }
 
 // ---- skynet scaling: the same two trees on 1, 2, 4 ... hardware-concurrency workers ----------
 
-void bm_skynet_scaling_spindle(benchmark::State& state) {
+void skynet_scaling_spindle(benchmark::State& state, std::int64_t leaves) {
   exec::pool_options options;
   options.name = "bench-scaling";
   options.workers = static_cast<std::size_t>(state.range(0));
   exec::fast_pool pool(std::move(options));
-  run_skynet(pool, state);
+  run_skynet(pool, state, leaves);
 }
 
-void bm_skynet_scaling_tbb(benchmark::State& state) {
+void skynet_scaling_tbb(benchmark::State& state, std::int64_t leaves) {
   tbb::task_arena tbb_arena(static_cast<int>(state.range(0)));
+  const busy_cpus_meter busy;
   for (auto _ : state) {
     std::int64_t sum = 0;
-    tbb_arena.execute([&] { sum = skynet_tbb(0, kSkynetLeaves); });
-    if (sum != kSkynetSum) state.SkipWithError("wrong sum");
+    tbb_arena.execute([&] { sum = skynet_tbb(0, leaves); });
+    if (sum != skynet_sum(leaves)) state.SkipWithError("wrong sum");
   }
+  busy.report(state);
 }
 
-// Powers of two up to the machine's hardware concurrency (and that itself).
+void bm_skynet_scaling_spindle(benchmark::State& state) {
+  skynet_scaling_spindle(state, kSkynetLeaves);
+}
+void bm_skynet_scaling_tbb(benchmark::State& state) { skynet_scaling_tbb(state, kSkynetLeaves); }
+void bm_skynet_small_scaling_spindle(benchmark::State& state) {
+  skynet_scaling_spindle(state, kSkynetSmallLeaves);
+}
+void bm_skynet_small_scaling_tbb(benchmark::State& state) {
+  skynet_scaling_tbb(state, kSkynetSmallLeaves);
+}
+
+// Powers of two up to the machine's hardware concurrency (and that itself), or up to
+// SPINDLE_BENCH_MAX_WORKERS if set (to oversubscribe a small machine on purpose).
 void worker_counts(benchmark::internal::Benchmark* b) {
-  const auto hw = static_cast<std::int64_t>(twist::thread::hardware_concurrency());
+  auto hw = static_cast<std::int64_t>(twist::thread::hardware_concurrency());
+  if (const char* text = std::getenv("SPINDLE_BENCH_MAX_WORKERS")) hw = std::atoll(text);
   b->ArgName("workers");
   for (std::int64_t n = 1; n < hw; n *= 2) b->Arg(n);
   b->Arg(hw < 1 ? 1 : hw);
@@ -416,6 +461,8 @@ BENCHMARK(bm_skynet_spindle_fast_pool)->Unit(benchmark::kMillisecond)->UseRealTi
 BENCHMARK(bm_skynet_tbb_task_group)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(bm_skynet_scaling_spindle)->Apply(worker_counts)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(bm_skynet_scaling_tbb)->Apply(worker_counts)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(bm_skynet_small_scaling_spindle)->Apply(worker_counts)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(bm_skynet_small_scaling_tbb)->Apply(worker_counts)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(bm_submit_spindle_fast_pool)->Arg(1)->Arg(4)->UseRealTime();
 BENCHMARK(bm_submit_spindle_compute_pool)->Arg(1)->Arg(4)->UseRealTime();
 BENCHMARK(bm_submit_tbb_task_group)->Arg(1)->Arg(4)->UseRealTime();
