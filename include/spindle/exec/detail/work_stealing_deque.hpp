@@ -27,9 +27,11 @@
 //      race thieves for it, then bottom = b. If t > b - 1 the deque was empty: bottom = b.
 //   3. steal (thief): t = top (acquire); fence(seq_cst); b = bottom (acquire). If t < b: read
 //      slot t, CAS top t -> t + 1; the task is ours if the CAS succeeds.
-//   4. steal_into (thief): n = ceil(size / 2) for the size seen first, then up to n rounds of
-//      step 3, each re-reading top and bottom, stopping at the first empty or lost round. The
-//      first task taken is returned to run; the others are pushed on the thief's own deque.
+//   4. steal_into (thief): skip the deque if a fence-free look finds it empty (a searcher's
+//      sweep meets mostly empty deques). Else n = ceil(size / 2) for the size seen first,
+//      then up to n rounds of step 3, each re-reading top and bottom, stopping at the first
+//      empty or lost round. The first task taken is returned to run; the others are pushed
+//      on the thief's own deque.
 //
 // Why a batch is n single steals and not one CAS of top by n (as Tokio's FIFO ring does):
 // the owner takes slot b - 1 without a CAS whenever it saw t < b - 1 (step 2). A thief that
@@ -151,6 +153,11 @@ class work_stealing_deque {
   // A thief, never the owner (`dst` is its own deque). Takes up to half of this deque, one
   // task at a time (step 4): returns the oldest to run now and pushes the rest on `dst`.
   task* steal_into(work_stealing_deque& dst, injection_queue& overflow) noexcept {
+    // A searcher sweeps every other worker, most of them empty: skip an empty-looking deque
+    // without steal_once's seq_cst fence (and without pulling its lines in for a CAS). A
+    // stale "empty" costs this searcher one victim, never progress: a searcher that finds
+    // nothing parks and re-checks has_work() after its own fence (worker_pool.cpp, PARK3).
+    if (empty_hint()) return nullptr;
     task* first = steal();
     if (first == nullptr) return nullptr;
     // relaxed: a size estimate for the batch only; each round re-reads with acquire.
