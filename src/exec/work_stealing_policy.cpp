@@ -70,6 +70,13 @@ bool work_stealing_policy::has_work() const noexcept {
   return false;
 }
 
+// POL4: the stolen batch's rest (pushed on the thief's deque) or a share of the injection
+// queue (in the FIFO ring) is stealable; the LIFO slot is not (SLOT1).
+bool work_stealing_policy::has_surplus(std::size_t worker) const noexcept {
+  const worker_queues& self = workers_[worker];
+  return !self.deque.empty_hint() || !self.fifo.empty_hint();
+}
+
 // FAIR1: the oldest task this worker can see. The owner may steal from its own deque's top:
 // steal() takes no liberty that relies on the caller not being the owner.
 task* work_stealing_policy::take_oldest(worker_queues& self) noexcept {

@@ -4,7 +4,9 @@
 // multi_thread/idle.rs) and Go's "spinning M" rules (D. Vyukov, "Scalable Go Scheduler
 // Design", 2012): at most about half the awake workers search for work at once, a searcher
 // that finds work wakes the next one (so a burst wakes just enough workers), and every worker
-// re-checks the queues after announcing that it parks.
+// re-checks the queues after announcing that it parks. One departure: a searcher that comes
+// back with a surplus (SEARCH3) wakes up to kSurplusWakes more workers, so a burst of work
+// wakes the pool in a logarithmic number of wake-up latencies instead of one per worker.
 //
 // State: IDLE_STATE = (wake epoch << 32) | (unparked << 16) | searching; sleepers (guarded by sleep_mu_); per worker
 // a futex word wake_word (0: asleep or going to sleep, 1: woken).
@@ -12,15 +14,21 @@
 //   PUSH (submit)  1. policy.push(t).  2. If t is stealable (POL1): NOTIFY — for an external
 //                  submit always; from a worker only when a relaxed look at IDLE_STATE shows
 //                  sleepers and no searcher (see LIVE2 for why a stale look is harmless).
-//   NOTIFY         1. fence(seq_cst).  2. Load IDLE_STATE; if searching > 0 or nobody is parked,
-//                  return.  3. Under sleep_mu_: re-check; pop a sleeper j; IDLE_STATE +=
-//                  (1 wake epoch, 1 unparked, 1 searching).  4. prepare_wake; wake_word[j] = 1
-//                  (release); futex wake j.
+//   NOTIFY         1. fence(seq_cst).  2. Load IDLE_STATE; if nobody is parked, or the rule
+//                  forbids (none_searching: searching > 0; below_search_cap: 2 * searching >=
+//                  unparked), return.  3. Under sleep_mu_: re-check; pop a sleeper j;
+//                  IDLE_STATE += (1 wake epoch, 1 unparked, 1 searching).  4. prepare_wake;
+//                  wake_word[j] = 1 (release); futex wake j.
 //   SEARCH         1. A worker with no own work may become a searcher if 2 * searching <
 //                  unparked (IDLE_STATE += 1 searching; fence(seq_cst)), then steals, spinning
 //                  through twist::spin_wait a few rounds.  2. A searcher that finds a task
 //                  stops searching (IDLE_STATE -= 1 searching); if it was the last searcher it
-//                  runs NOTIFY (there may be more work: wake the next worker).
+//                  runs NOTIFY (there may be more work: wake the next worker).  3. If it also
+//                  holds a surplus (POL4: it stole a batch, or took a share of the injection
+//                  queue), it runs NOTIFY with below_search_cap up to kSurplusWakes times: the
+//                  surplus is work those workers can steal, and waking them now, while other
+//                  searchers are still out, doubles the awake workers per wake-up latency
+//                  instead of adding one (Go and Tokio wake one at a time: SEARCH2 alone).
 //   PARK           1. Under sleep_mu_: if shutting down, return; wake_word = 0; push self on
 //                  sleepers; IDLE_STATE -= (1 unparked, 1 searching if searching).
 //                  2. fence(seq_cst).  3. If policy.has_work(): NOTIFY (it may pick this very
@@ -48,6 +56,10 @@
 //          that worker is running (it is executing the pushing task), and PARK requires its
 //          own pop() to come back empty first, so t is run — by it, at worst. Only
 //          parallelism is lost, never progress.
+//   LIVE3  SEARCH3 only adds wake-ups, and each one keeps the IDLE_STATE accounting of NOTIFY3
+//          (the woken worker is counted unparked and searching), so LIVE1, IDLE1 and STOP2 are
+//          untouched; below_search_cap keeps searchers at most about half the awake workers,
+//          the cap SEARCH1 already keeps.
 //   IDLE1  wait_idle returns only after reading IDLE_STATE twice, equal, with unparked == 0,
 //          and has_work() false in between: every NOTIFY bumps the wake epoch, so no worker was
 //          awake during that interval — no task ran (tasks run only on unparked workers) and none
@@ -86,6 +98,16 @@ constexpr std::uint64_t searching_of(std::uint64_t state) noexcept { return stat
 constexpr std::uint64_t unparked_of(std::uint64_t state) noexcept {
   return (state >> 16) & 0xffffu;
 }
+
+// NOTIFY2's rule: none_searching (false) or below_search_cap (true).
+bool wake_allowed(std::uint64_t state, bool below_search_cap) noexcept {
+  return below_search_cap ? 2 * searching_of(state) < unparked_of(state)
+                          : searching_of(state) == 0;
+}
+
+// SEARCH3: parked workers a searcher with a surplus may wake. Empirical (2: the awake workers
+// about double per wake-up latency, bounded by the searcher cap).
+constexpr int kSurplusWakes = 2;
 
 constexpr std::uint64_t kGateClosed = std::uint64_t{1} << 63;
 constexpr std::uint64_t kGateInFlight = kGateClosed - 1;
@@ -171,7 +193,7 @@ void worker_pool::worker_main(std::size_t index) {
     if (t != nullptr) {
       if (searching) {
         searching = false;
-        end_searching();
+        end_searching(policy_->has_surplus(index));
       }
       detail::run_task(*t, *this, options_.on_task_failure);
       continue;
@@ -204,10 +226,14 @@ bool worker_pool::try_begin_searching() noexcept {
   return true;
 }
 
-void worker_pool::end_searching() noexcept {
+void worker_pool::end_searching(bool surplus) noexcept {
   const std::uint64_t prev = idle_state_.fetch_sub(kOneSearching, std::memory_order_seq_cst);
   SPINDLE_ASSERT(searching_of(prev) >= 1, "worker_pool: IDLE_STATE underflow in end_searching");
   if (searching_of(prev) == 1) notify_parked();  // SEARCH2: the last searcher hands over
+  if (!surplus) return;
+  for (int i = 0; i < kSurplusWakes; ++i) {  // SEARCH3
+    if (!notify_parked(wake_rule::below_search_cap)) return;
+  }
 }
 
 void worker_pool::notify_parked_if_none_searching() noexcept {
@@ -217,17 +243,21 @@ void worker_pool::notify_parked_if_none_searching() noexcept {
   notify_parked();
 }
 
-void worker_pool::notify_parked() noexcept {
+bool worker_pool::notify_parked(wake_rule rule) noexcept {
+  const bool below_search_cap = rule == wake_rule::below_search_cap;
   // NOTIFY1. seq_cst fence: pairs with the fences of PARK2 and SEARCH1 (LIVE1): either they see
   // the task just pushed or we see their change of IDLE_STATE.
   twist::atomic_thread_fence(std::memory_order_seq_cst);
   std::uint64_t state = idle_state_.load(std::memory_order_relaxed);  // ordered by the fence
-  if (searching_of(state) != 0 || unparked_of(state) == num_workers_) return;
+  if (!wake_allowed(state, below_search_cap) || unparked_of(state) == num_workers_) return false;
   std::size_t chosen = 0;
   {
     detail::futex_lock lock(sleep_mu_);
     state = idle_state_.load(std::memory_order_relaxed);  // unparked changes only under the lock
-    if (searching_of(state) != 0 || guarded_.sleepers.empty() || guarded_.shutdown) return;
+    if (!wake_allowed(state, below_search_cap) || guarded_.sleepers.empty() ||
+        guarded_.shutdown) {
+      return false;
+    }
     chosen = guarded_.sleepers.back();
     guarded_.sleepers.pop_back();
     idle_state_.fetch_add(kOneWakeEpoch + kOneUnparked + kOneSearching, std::memory_order_seq_cst);
@@ -238,6 +268,7 @@ void worker_pool::notify_parked() noexcept {
   // update and the pushed task's publication.
   w.wake_word.store(kWoken, std::memory_order_release);
   twist::futex::wake_one(key);
+  return true;
 }
 
 bool worker_pool::park(std::size_t index, bool searching) noexcept {

@@ -74,6 +74,28 @@ TEST(ComputePoolModel, LockFreeQueue) {
   }
 }
 
+// A burst on four workers: one task fans out from a worker, so a searcher that steals part of
+// it comes back with a surplus and wakes more workers while another searcher is still out
+// (worker_pool.cpp, SEARCH3). Every task runs once, and the idle and stop protocols still hold
+// (IDLE_STATE's counts are asserted on every change: a wake-up that forgot to count its worker
+// as searching or unparked trips them).
+TEST(FastPoolModel, ABurstWakesWorkersThroughTheSurplusOfASteal) {
+  for (const sim::options& opts : test::model_explorations(kPlan)) {
+    sim::model_check(opts, [] {
+      exec::fast_pool pool(test::model_pool(4));
+      twist::atomic<int> done{0};
+      exec::submit(pool, [&] {
+        for (int i = 0; i < 4; ++i) {
+          exec::submit(pool, [&] { done.fetch_add(1, std::memory_order_relaxed); });
+        }
+      });
+      pool.wait_idle();
+      SPINDLE_VERIFY(done.load(std::memory_order_relaxed) == 4, "a task was lost or ran twice");
+      pool.stop();
+    });
+  }
+}
+
 // A task submitted after every worker has parked must still run (no lost wakeup), and its
 // effects must be visible to wait_idle's caller.
 TEST(FastPoolModel, SubmitToAParkedPoolRunsAndPublishes) {

@@ -124,3 +124,33 @@ TEST(FastPool, AnIdleWorkerTakesWorkQueuedOnABusyOne) {
   EXPECT_FALSE(gave_up.load());
   EXPECT_TRUE(ran_elsewhere.load());
 }
+
+// POL4 on the policy alone (no threads): a worker has a surplus when its deque or FIFO ring
+// holds a task another worker could steal; the LIFO slot alone is not one (SLOT1). After a
+// steal, the thief has one exactly when the batch was bigger than the task it runs.
+TEST(WorkStealingPolicy, SurplusIsWhatOtherWorkersCouldSteal) {
+  struct noop : exec::task {
+    noop() : task([](exec::task&) {}) {}
+  };
+  exec::work_stealing_policy policy(2);
+  std::vector<noop> tasks(5);
+  EXPECT_FALSE(policy.has_surplus(0));
+  EXPECT_FALSE(policy.push(tasks[0], exec::hint::any, 0));  // into the LIFO slot
+  EXPECT_FALSE(policy.has_surplus(0));
+  EXPECT_TRUE(policy.push(tasks[1], exec::hint::any, 0));  // tasks[0] moves to the deque
+  EXPECT_TRUE(policy.has_surplus(0));
+  EXPECT_EQ(policy.steal(1), &tasks[0]);  // half of one: the thief runs it, keeps nothing
+  EXPECT_FALSE(policy.has_surplus(1));
+  EXPECT_FALSE(policy.has_surplus(0));  // only the LIFO slot is left
+  for (int i = 2; i < 5; ++i) EXPECT_TRUE(policy.push(tasks[i], exec::hint::any, 0));
+  // The deque holds tasks[1..3] (tasks[4] is in the slot): the thief takes two, runs one.
+  EXPECT_EQ(policy.steal(1), &tasks[1]);
+  EXPECT_TRUE(policy.has_surplus(1));
+  EXPECT_TRUE(policy.has_surplus(0));
+  EXPECT_EQ(policy.pop(1), &tasks[2]);
+  EXPECT_FALSE(policy.has_surplus(1));
+  EXPECT_EQ(policy.pop(0), &tasks[4]);
+  EXPECT_EQ(policy.pop(0), &tasks[3]);
+  EXPECT_FALSE(policy.has_surplus(0));
+  EXPECT_EQ(policy.pop(0), nullptr);
+}

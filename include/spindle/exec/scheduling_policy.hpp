@@ -15,6 +15,8 @@
 //         with w == not_a_worker, by any thread. None of them blocks for long (locks only).
 //   POL3  has_work() is true whenever some task is queued where any worker could take it (it
 //         may be true spuriously). The pool calls it after a seq_cst fence.
+//   POL4  has_surplus(w), called only by worker w, is a hint: true if w's own queues hold
+//         tasks other workers could steal. Only speed depends on it (worker_pool, SEARCH3).
 #pragma once
 
 #include <cstddef>
@@ -41,6 +43,9 @@ class scheduling_policy {
 
   // POL3.
   virtual bool has_work() const noexcept = 0;
+
+  // POL4. The default says no: a policy without per-worker queues has no surplus of its own.
+  virtual bool has_surplus(std::size_t /*worker*/) const noexcept { return false; }
 };
 
 }  // namespace spindle::exec

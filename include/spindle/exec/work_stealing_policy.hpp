@@ -52,6 +52,7 @@ class work_stealing_policy final : public scheduling_policy {
   task* pop(std::size_t worker) noexcept override;
   task* steal(std::size_t worker) noexcept override;
   bool has_work() const noexcept override;
+  bool has_surplus(std::size_t worker) const noexcept override;
 
  private:
   struct worker_queues;

@@ -74,12 +74,16 @@ class worker_pool : public executor {
  private:
   struct worker;
 
+  // When NOTIFY may wake a parked worker (worker_pool.cpp): none_searching for pushes and the
+  // last searcher's hand-over (NOTIFY2), below_search_cap for a searcher's surplus (SEARCH3).
+  enum class wake_rule : unsigned char { none_searching, below_search_cap };
+
   void worker_main(std::size_t index);
   task* search(std::size_t index);
   bool try_begin_searching() noexcept;
-  void end_searching() noexcept;
+  void end_searching(bool surplus) noexcept;
   bool park(std::size_t index, bool searching) noexcept;
-  void notify_parked() noexcept;
+  bool notify_parked(wake_rule rule = wake_rule::none_searching) noexcept;
   void notify_parked_if_none_searching() noexcept;
   void signal_idle() noexcept;
   bool is_idle() const noexcept;
