@@ -53,11 +53,11 @@ void forward_to_previous(int signal_number, siginfo_t* info, void* ucontext) noe
 }
 
 void on_fault(int signal_number, siginfo_t* info, void* ucontext) {
-  const stack_overflow_scope::watched_stack& running = this_thread_watch().running;
-  if (info->si_code > 0 && in_guard(running, info->si_addr)) {
+  const stack_overflow_scope::watched_stack* running = this_thread_watch().running;
+  if (info->si_code > 0 && running != nullptr && in_guard(*running, info->si_addr)) {
     char report[report_capacity];
     const std::size_t length =
-        format_overflow_report(running, info->si_addr, report, sizeof report);
+        format_overflow_report(*running, info->si_addr, report, sizeof report);
     [[maybe_unused]] const ssize_t written = ::write(STDERR_FILENO, report, length);
     std::abort();
   }

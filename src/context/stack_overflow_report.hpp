@@ -9,7 +9,9 @@ namespace spindle::context::detail {
 // The record of the stack running on this thread. Plain thread-local data so that reading it
 // from the fault handler is async-signal-safe (no lazy initialisation, no locks).
 struct thread_watch {
-  stack_overflow_scope::watched_stack running;
+  // The installed record, or null (nothing watched). It belongs to whoever installed it (a
+  // scope, a running coroutine) and stays alive while installed.
+  const stack_overflow_scope::watched_stack* running = nullptr;
   bool prepared = false;  // prepare_overflow_reports() has run on this thread
 };
 thread_watch& this_thread_watch() noexcept;

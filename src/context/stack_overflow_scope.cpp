@@ -65,7 +65,7 @@ std::size_t format_overflow_report(const stack_overflow_scope::watched_stack& st
 
 stack_overflow_scope::stack_overflow_scope(const std::byte* guard_lowest, std::size_t guard_size,
                                            const char* kind, const char* name) noexcept
-    : previous_(exchange({guard_lowest, guard_size, kind, name})) {}
+    : record_{guard_lowest, guard_size, kind, name}, previous_(exchange(&record_)) {}
 
 stack_overflow_scope::~stack_overflow_scope() {
   // Looked up again rather than cached: this runs after a context switch, and a thread-local's
@@ -73,12 +73,12 @@ stack_overflow_scope::~stack_overflow_scope() {
   detail::this_thread_watch().running = previous_;
 }
 
-stack_overflow_scope::watched_stack stack_overflow_scope::exchange(
-    const watched_stack& running) noexcept {
+const stack_overflow_scope::watched_stack* stack_overflow_scope::exchange(
+    const watched_stack* running) noexcept {
   detail::thread_watch& watch = detail::this_thread_watch();
-  const watched_stack previous = watch.running;
+  const watched_stack* previous = watch.running;
   watch.running = running;
-  // Prepared after the record is written: nothing can fault in between, and the slow path
+  // Prepared after the record is installed: nothing can fault in between, and the slow path
   // then needs nothing kept across its call.
   if (!watch.prepared) [[unlikely]] {
     detail::prepare_overflow_reports();
@@ -88,7 +88,8 @@ stack_overflow_scope::watched_stack stack_overflow_scope::exchange(
 }
 
 stack_overflow_scope::watched_stack stack_overflow_scope::current() noexcept {
-  return detail::this_thread_watch().running;
+  const watched_stack* running = detail::this_thread_watch().running;
+  return running != nullptr ? *running : watched_stack{};
 }
 
 }  // namespace spindle::context

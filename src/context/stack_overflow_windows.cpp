@@ -29,16 +29,17 @@ LONG CALLBACK on_exception(EXCEPTION_POINTERS* pointers) {
   const bool is_fault = code == EXCEPTION_ACCESS_VIOLATION || code == EXCEPTION_GUARD_PAGE ||
                         code == EXCEPTION_STACK_OVERFLOW;
   if (!is_fault) return EXCEPTION_CONTINUE_SEARCH;
-  const stack_overflow_scope::watched_stack& running = this_thread_watch().running;
+  const stack_overflow_scope::watched_stack* running = this_thread_watch().running;
+  if (running == nullptr) return EXCEPTION_CONTINUE_SEARCH;
   // Access violations and guard-page hits carry the address in ExceptionInformation[1].
   const void* fault_address = record->NumberParameters >= 2
                                   ? reinterpret_cast<const void*>(record->ExceptionInformation[1])
                                   : nullptr;
-  const bool overflow = in_guard(running, fault_address) ||
-                        (code == EXCEPTION_STACK_OVERFLOW && running.guard_size != 0);
+  const bool overflow = in_guard(*running, fault_address) ||
+                        (code == EXCEPTION_STACK_OVERFLOW && running->guard_size != 0);
   if (!overflow) return EXCEPTION_CONTINUE_SEARCH;
   char report[report_capacity];
-  const std::size_t length = format_overflow_report(running, fault_address, report, sizeof report);
+  const std::size_t length = format_overflow_report(*running, fault_address, report, sizeof report);
   DWORD written = 0;
   ::WriteFile(::GetStdHandle(STD_ERROR_HANDLE), report, static_cast<DWORD>(length), &written,
               nullptr);

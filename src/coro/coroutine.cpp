@@ -3,23 +3,23 @@
 // resume(), on the resumer's thread (inline in control_block.hpp; steps 1-2 are enter(), step 4
 // is leave()):
 //   1. check the coroutine is created or suspended (not done, not running);
-//   2. make it the thread's current coroutine (keeping the outer one in outer_, for nesting),
-//      swap in its exception state and its stack-overflow record (keeping the resumer's in
-//      outer_exception_state_ and outer_watch_);
-//   3. switch from a fresh context standing for this call (resumer_ points to it) to
-//      context_; the body runs until suspend() or its end, both of which switch back to it;
+//   2. make it the thread's current coroutine (keeping the outer one, for nesting), swap in
+//      its exception state and its stack-overflow record (keeping the resumer's), all in a
+//      resumer_state local to this call that resumer_ points to;
+//   3. switch from that record's fresh context to context_; the body runs until suspend() or
+//      its end, both of which switch back to it;
 //   4. undo step 2 in reverse; if the body ended with an exception, rethrow it.
 // Everything thread-specific (current coroutine, exception state, overflow record) is touched
 // only in enter() and leave(), on the resumer's side, where the thread is the same before and
 // after the switch. suspend() touches none of it after its switch, because it may come back on
-// another thread. The outer_ fields are the resumer's: written by enter(), read by leave(), and
+// another thread. The resumer_state is the resumer's: written by enter(), read by leave(), and
 // nobody else resumes the coroutine in between (it is running).
 //
 // transfer_to(next), inside the running coroutine A (hand_over() is steps 1-3):
 //   1. check A is not being unwound (INV1) and `next` is suspended;
-//   2. `next` takes over A's resumer: resumer_, outer_, outer_exception_state_ and
-//      outer_watch_ are copied from A (TRANSFER1: the resumer's saved state always sits in the
-//      coroutine that is running on its behalf, so the one that comes back can restore it);
+//   2. `next` takes over A's resumer: resumer_ is copied from A (TRANSFER1: the resumer's
+//      saved state is reached from the coroutine that is running on its behalf, so the one
+//      that comes back can restore it);
 //   3. A's exception state is saved from the thread's slot and next's put there; next's
 //      overflow record replaces A's; next becomes the thread's current coroutine; A is marked
 //      suspended, next running;
@@ -122,32 +122,32 @@ control_block& control_block::current_to_suspend() noexcept {
   return *self;
 }
 
-void control_block::enter(context::execution_context& resumer) noexcept {
+void control_block::enter(resumer_state& resumer) noexcept {
   SPINDLE_VERIFY(state_ != state::done, "coroutine::resume(): the coroutine has finished");
   SPINDLE_VERIFY(state_ != state::running,
                  "coroutine::resume(): the coroutine is running (resumed from inside itself, or "
                  "from a coroutine it resumed)");
   state_ = state::running;
-  outer_ = current_coroutine::get();
+  resumer.outer = current_coroutine::get();
   current_coroutine::set(this);
-  outer_exception_state_ =
+  resumer.exception_state =
       context::exception_state::exchange(this_thread_exception_slot(), exception_state_);
-  outer_watch_ = context::stack_overflow_scope::exchange(watch_);
+  resumer.watch = context::stack_overflow_scope::exchange(&watch_);
   resumer_ = &resumer;
 }
 
-void control_block::leave() {
+void control_block::leave(const resumer_state& resumer) {
   // The same thread as enter(): its thread-locals are this thread's again.
-  context::stack_overflow_scope::exchange(outer_watch_);
+  context::stack_overflow_scope::exchange(resumer.watch);
   exception_state_ =
-      context::exception_state::exchange(this_thread_exception_slot(), outer_exception_state_);
-  current_coroutine::set(outer_);
+      context::exception_state::exchange(this_thread_exception_slot(), resumer.exception_state);
+  current_coroutine::set(resumer.outer);
   if (exception_) [[unlikely]] std::rethrow_exception(std::exchange(exception_, nullptr));
 }
 
-void control_block::leave_returned() {
+void control_block::leave_returned(const resumer_state& resumer) {
   control_block* returned = current_coroutine::get();  // TRANSFER3
-  returned->leave();
+  returned->leave(resumer);
 }
 
 void control_block::hand_over(control_block& next) noexcept {
@@ -160,13 +160,10 @@ void control_block::hand_over(control_block& next) noexcept {
                  "coroutine: transfer from a coroutine that is not the innermost running one");
   // Step 2 (TRANSFER1).
   next.resumer_ = resumer_;
-  next.outer_ = outer_;
-  next.outer_exception_state_ = outer_exception_state_;
-  next.outer_watch_ = outer_watch_;
   // Step 3.
   exception_state_ =
       context::exception_state::exchange(this_thread_exception_slot(), next.exception_state_);
-  context::stack_overflow_scope::exchange(next.watch_);  // returns our own watch_: constant
+  context::stack_overflow_scope::exchange(&next.watch_);  // returns &watch_: nothing to keep
   current_coroutine::set(&next);
   state_ = state::suspended;
   next.state_ = state::running;
@@ -184,7 +181,7 @@ void control_block::entry(void* self) {
     block->exception_ = std::current_exception();
   }
   block->state_ = state::done;
-  block->context_.exit_to(*block->resumer_);
+  block->context_.exit_to(block->resumer_->context);
 }
 
 void control_block::destroy(control_block* block) noexcept {

@@ -33,7 +33,6 @@ using current_fiber = twist::thread_local_ptr<fiber_block, current_fiber_slot>;
 struct step_frame {
   exec::executor* executor;                 // whose task the step is
   fiber_block* handoff = nullptr;           // H1: the fiber to run next, or null
-  fiber_block* transferred_from = nullptr;  // H2: whose after_switch the arriving fiber runs
   unsigned budget = fiber_block::kHandoffBudget;  // H4
   bool allowed = false;                     // executor->allows_direct_handoff()
 };
@@ -158,21 +157,17 @@ void fiber_block::suspend(after_switch_call call) {
   step_frame* frame = current_step::get();
   fiber_block* next = frame != nullptr ? std::exchange(frame->handoff, nullptr) : nullptr;
   if (next != nullptr) {
-    // H2: straight into the handed-off fiber, which runs our after_switch on arrival.
-    frame->transferred_from = this;
+    // H2: straight into the handed-off fiber, which runs our after_switch on arrival. `next`
+    // sits in this thread's slot, so nobody else touches its block until it runs.
+    next->arrived_from_ = this;
     current_fiber::set(next);  // H3
     coroutine_block_->transfer_to(*next->coroutine_block_);
   } else {
-    coro::suspend();
+    coroutine_block_->suspend();  // the verified innermost coroutine: what coro::suspend() finds
   }
   // Resumed, maybe on another thread: only members of *this, and out-of-line calls, from here.
-  arrived();
-}
-
-void fiber_block::arrived() noexcept {
-  step_frame* frame = current_step::get();
-  if (frame == nullptr || frame->transferred_from == nullptr) return;  // came through step()
-  run_after_switch(*std::exchange(frame->transferred_from, nullptr));  // H2
+  // H2: a fiber that transferred to us named itself; step() resumed us otherwise (null).
+  if (arrived_from_ != nullptr) run_after_switch(*std::exchange(arrived_from_, nullptr));
 }
 
 bool fiber_block::try_hand_off(fiber_block& f) noexcept {
@@ -209,7 +204,7 @@ void fiber_block::start(fiber_block& f) {
 void fiber_block::step(exec::task& self_task) {
   auto& first = static_cast<fiber_block&>(self_task);
   // The fiber is ours until it suspends, so its executor_ is the one running this task.
-  step_frame frame{first.executor_, nullptr, nullptr, kHandoffBudget,
+  step_frame frame{first.executor_, nullptr, kHandoffBudget,
                    first.executor_->allows_direct_handoff()};
   step_frame* outer_frame = current_step::get();
   current_step::set(&frame);

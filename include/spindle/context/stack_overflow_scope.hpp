@@ -48,13 +48,16 @@ class stack_overflow_scope {
   static watched_stack current() noexcept;
 
   // The scope without the object, for code whose start and end of watching are two separate
-  // calls (a coroutine's resume, which keeps the outer record in its control block): makes
-  // `running` this thread's record, preparing the thread as the constructor does, and returns
-  // the record it replaces, which the caller must put back the same way when it is done.
-  static watched_stack exchange(const watched_stack& running) noexcept;
+  // calls (a coroutine's resume, which keeps its record in its control block): installs
+  // `running` (or null: nothing watched) as this thread's record, preparing the thread as the
+  // constructor does, and returns the record it replaces, which the caller must put back the
+  // same way when it is done. The thread keeps the pointer, not a copy (a switch between two
+  // coroutines then costs one pointer store): *running must outlive its installation.
+  static const watched_stack* exchange(const watched_stack* running) noexcept;
 
  private:
-  watched_stack previous_;
+  watched_stack record_;
+  const watched_stack* previous_;
 };
 
 }  // namespace spindle::context

@@ -34,8 +34,10 @@
 #include <type_traits>
 #include <utility>
 
+#include <spindle/config.hpp>
 #include <spindle/fiber/detail/fiber_block.hpp>
 #include <spindle/fiber/handle.hpp>
+#include <spindle/fiber/no_suspend_scope.hpp>
 
 namespace spindle::fiber::detail {
 
@@ -50,11 +52,22 @@ fiber_block& current_to_suspend(const char* operation) noexcept;
 template <class AfterSwitch>
   requires std::is_invocable_v<AfterSwitch&, handle>
 void suspend(AfterSwitch&& after_switch) {
+  suspend(current_or_stop("fiber::detail::suspend()"), after_switch);
+}
+
+// The same, for a caller that already holds the running fiber (fiber_block::current(), not
+// null): one thread-local lookup fewer on a hot path (a channel's park).
+template <class AfterSwitch>
+  requires std::is_invocable_v<AfterSwitch&, handle>
+void suspend(fiber_block& running, AfterSwitch&& after_switch) {
+  SPINDLE_ASSERT(&running == fiber_block::current(),
+                 "fiber::detail::suspend(): the fiber given is not the running one");
+  check_may_block("fiber::detail::suspend()");
   using callable = std::remove_reference_t<AfterSwitch>;
   after_switch_call call;
   call.fn = [](void* arg, handle h) { (*static_cast<callable*>(arg))(h); };
   call.arg = const_cast<void*>(static_cast<const void*>(&after_switch));
-  current_to_suspend("fiber::detail::suspend()").suspend(call);
+  running.suspend(call);
 }
 
 }  // namespace spindle::fiber::detail

@@ -4,6 +4,7 @@
 
 #include <spindle/config.hpp>
 #include <spindle/core/intrusive/queue.hpp>
+#include <spindle/fiber/detail/fiber_block.hpp>
 #include <spindle/fiber/fiber.hpp>
 #include <spindle/fiber/no_suspend_scope.hpp>
 
@@ -47,8 +48,8 @@ bool channel_base::close() noexcept {
 }
 
 void channel_base::park(parker& self) noexcept {
-  if (is_fiber()) {
-    self.park_unlocking(lock_);  // PARK1: lock_ is released once we are off our stack
+  if (fiber::detail::fiber_block* running = fiber::detail::fiber_block::current()) {
+    self.park_unlocking(*running, lock_);  // PARK1: lock_ is released once we are off our stack
   } else {
     lock_.unlock();  // CHAN4
     self.park();

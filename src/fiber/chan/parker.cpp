@@ -5,9 +5,9 @@
 
 namespace spindle::fiber::chan::detail {
 
-void parker::park_unlocking(core::spinlock& lock) noexcept {
+void parker::park_unlocking(fiber::detail::fiber_block& running, core::spinlock& lock) noexcept {
   core::spinlock* held = &lock;
-  fiber::detail::suspend([this, held](handle h) {
+  fiber::detail::suspend(running, [this, held](handle h) {
     fiber_ = h;
     parked_under_lock_ = true;
     held->unlock();  // PARK1: from here a completer may resume the fiber; touch nothing more

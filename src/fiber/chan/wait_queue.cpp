@@ -5,7 +5,7 @@
 
 namespace spindle::fiber::chan::detail {
 
-case_node* wait_queue::pop_claimed() noexcept {
+case_node* wait_queue::pop_claimed_slow() noexcept {
   for (case_node* node = head_; node != nullptr; node = head_) {
     unlink(*node);
     // CLAIM1: the first claim of a parker wins; a node whose select already completed through

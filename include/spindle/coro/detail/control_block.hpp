@@ -29,6 +29,22 @@
 
 namespace spindle::coro::detail {
 
+class control_block;
+
+// What one resume() call keeps while the body runs: a local of that call, on the resumer's
+// stack. enter() fills it, leave() puts it back, both on the resumer's thread. The running
+// coroutine points at it (resumer_), so a transfer_to() hands the whole record over with one
+// pointer (TRANSFER1).
+struct resumer_state {
+  // The execution blocked in resume(). A fresh one per call because each resume may come from
+  // another thread or coroutine, and a context that stands for a running execution learns its
+  // identity (ASAN stack bounds, TSAN fiber) when it switches away.
+  context::execution_context context;
+  control_block* outer = nullptr;  // the resumer's current coroutine (nesting), or null
+  context::exception_state exception_state;
+  const context::stack_overflow_scope::watched_stack* watch = nullptr;
+};
+
 // A body bigger than this is refused at compile time: it would eat the stack it runs on.
 // Capture big state by reference or pointer instead.
 inline constexpr std::size_t max_body_size = 1024;
@@ -65,11 +81,10 @@ class control_block {
   // With transfer_to() (below) the coroutine that switches back here may be another one than
   // *this: leave() works on whichever came back, and it is the one whose exception is rethrown.
   void resume() {
-    // The execution blocked here while the body runs: fresh per call (see resumer_).
-    context::execution_context resumer;
+    resumer_state resumer;
     enter(resumer);
-    resumer.switch_to(context_);
-    leave_returned();
+    resumer.context.switch_to(context_);
+    leave_returned(resumer);
   }
 
   // Called by coro::suspend() inside the body: switches back to the resumer. Inline for the
@@ -79,7 +94,7 @@ class control_block {
                    "coroutine: suspended while being destroyed (the body caught "
                    "coro::forced_unwind and did not rethrow it)");
     state_ = state::suspended;
-    context_.switch_to(*resumer_);
+    context_.switch_to(resumer_->context);
     // Resumed, maybe on another thread: only members of *this from here on.
     if (unwind_requested_) [[unlikely]] throw_forced_unwind();
   }
@@ -125,35 +140,29 @@ class control_block {
 
   // resume()'s two halves, on the resumer's thread. enter(): checks the coroutine can run,
   // makes it the thread's current coroutine and swaps in its exception state and overflow
-  // record, keeping the resumer's in the outer_ fields; leave(): puts those back after the
-  // switch, and rethrows what the body threw, if it ended by throwing.
-  void enter(context::execution_context& resumer) noexcept;
-  void leave();
+  // record, keeping the resumer's in `resumer`; leave(): puts those back after the switch,
+  // and rethrows what the body threw, if it ended by throwing.
+  void enter(resumer_state& resumer) noexcept;
+  void leave(const resumer_state& resumer);
   // leave() on the coroutine that switched back to the resumer: *this, or the last one a
   // transfer_to() chain ran (the thread's current coroutine).
-  static void leave_returned();
+  static void leave_returned(const resumer_state& resumer);
   // transfer_to()'s bookkeeping before its switch: `next` takes over the resumer and the
   // resumer's saved state from *this; the thread-locals move from *this to `next`.
   void hand_over(control_block& next) noexcept;
   [[noreturn]] static void throw_forced_unwind();
 
   context::execution_context context_;  // the coroutine's own execution
-  // The execution blocked in resume(), while the body runs: a local of that resume() call. A
-  // fresh one per call because each resume may come from another thread or coroutine, and a
-  // context that stands for a running execution learns its identity (ASAN stack bounds, TSAN
-  // fiber) when it switches away.
-  context::execution_context* resumer_ = nullptr;
+  // While the body runs: the state of the resume() call it runs for, which its suspend() and
+  // its end switch back to (set by enter(), or handed over by transfer_to()).
+  resumer_state* resumer_ = nullptr;
   state state_ = state::created;
   bool unwind_requested_ = false;  // destroy() is unwinding the suspended body
   std::exception_ptr exception_;     // thrown by the body, rethrown by resume()
   context::exception_state exception_state_;  // the body's exception state while it is not running
-  // The stack-overflow record of this coroutine (guard, kind, name), built once.
+  // The stack-overflow record of this coroutine (guard, kind, name), built once; the thread
+  // points at it while the body runs.
   context::stack_overflow_scope::watched_stack watch_;
-  // The resumer's state while the body runs, written by enter() and read by leave(), both on
-  // the resumer's thread (state_ == running keeps a second resume() out in between).
-  control_block* outer_ = nullptr;  // the resumer's current coroutine (nesting), or null
-  context::exception_state outer_exception_state_;
-  context::stack_overflow_scope::watched_stack outer_watch_;
   context::stack owned_stack_;  // the memory this block lives in, if owned
   context::stack_pool* pool_;   // where owned_stack_ goes back to, or null
 };

@@ -147,6 +147,11 @@ class channel : private detail::channel_base {
 
   send_status send_impl(T& value);
   send_status try_send_impl(T& value) noexcept;
+  // Step 4, entered holding lock_ after step 1 or 2 found nobody: links a node for the
+  // caller and parks it (PARK1 releases lock_). Apart from the fast paths, so that a send or
+  // recv that completes at once builds no node and no parker.
+  send_status park_sender_locked(T& value);
+  void park_receiver_locked(std::optional<T>& result);
 
   // Under lock_ (CHAN1): step 1 without blocking. `sent`, `full` or `closed`; sets *to_wake
   // to a claimed receiver to wake once the lock is released.
@@ -228,28 +233,32 @@ recv_status channel<T>::try_recv_locked(std::optional<T>& out, detail::parker*& 
 
 template <class T>
 send_status channel<T>::send_impl(T& value) {
-  detail::parker self(/*single_case=*/true);
-  detail::case_node node;
   detail::parker* to_wake = nullptr;
   send_status status;
   lock();
   {
     no_suspend_scope no_suspend(lock_name);
     status = try_send_locked(value, to_wake);
-    if (status == send_status::full) {
-      node.owner = &self;
-      node.slot = &value;
-      guarded_.senders.push_back(node);
-    }
   }
-  if (status == send_status::full) {
-    // Step 4: a receiver takes the value, or close() marks the node closed.
-    park(self);
-    return node.closed ? send_status::closed : send_status::sent;
-  }
+  if (status == send_status::full) return park_sender_locked(value);
   unlock();  // CHAN4: our last access to *this
   if (to_wake != nullptr) to_wake->wake();
   return status;
+}
+
+template <class T>
+send_status channel<T>::park_sender_locked(T& value) {
+  detail::parker self(/*single_case=*/true);
+  detail::case_node node;
+  {
+    no_suspend_scope no_suspend(lock_name);
+    node.owner = &self;
+    node.slot = &value;
+    guarded_.senders.push_back(node);
+  }
+  // Step 4: a receiver takes the value, or close() marks the node closed.
+  park(self);
+  return node.closed ? send_status::closed : send_status::sent;
 }
 
 template <class T>
@@ -269,27 +278,33 @@ send_status channel<T>::try_send_impl(T& value) noexcept {
 template <class T>
 std::optional<T> channel<T>::recv() {
   std::optional<T> result;
-  detail::parker self(/*single_case=*/true);
-  detail::case_node node;
   detail::parker* to_wake = nullptr;
   recv_status status;
   lock();
   {
     no_suspend_scope no_suspend(lock_name);
     status = try_recv_locked(result, to_wake);
-    if (status == recv_status::empty) {
-      node.owner = &self;
-      node.slot = &result;
-      guarded_.receivers.push_back(node);
-    }
   }
   if (status == recv_status::empty) {
-    park(self);  // step 4: a sender fills `result`, or close() comes
+    park_receiver_locked(result);
     return result;
   }
   unlock();  // CHAN4
   if (to_wake != nullptr) to_wake->wake();
   return result;
+}
+
+template <class T>
+void channel<T>::park_receiver_locked(std::optional<T>& result) {
+  detail::parker self(/*single_case=*/true);
+  detail::case_node node;
+  {
+    no_suspend_scope no_suspend(lock_name);
+    node.owner = &self;
+    node.slot = &result;
+    guarded_.receivers.push_back(node);
+  }
+  park(self);  // step 4: a sender fills `result`, or close() comes
 }
 
 template <class T>

@@ -29,10 +29,10 @@
 //       the fiber in the slot instead of submitting it. It will run on this thread, next.
 //   H2. When the running fiber then suspends, it switches straight into the handed-off fiber
 //       (coro's transfer_to: one switch, no trip through the worker and the queues), after
-//       naming itself in the step's `transferred_from`. The arriving fiber first runs the
-//       suspended one's after_switch (it is off its stack now), then goes on. A fiber that
-//       ends instead, or one that suspends with an empty slot, switches back to step(), which
-//       finishes it or runs its after_switch, then runs the slot's fiber (step 5).
+//       naming itself in the handed-off fiber's block (arrived_from_). The arriving fiber
+//       first runs the suspended one's after_switch (it is off its stack now), then goes on.
+//       A fiber that ends instead, or one that suspends with an empty slot, switches back to
+//       step(), which finishes it or runs its after_switch, then runs the slot's fiber (step 5).
 //   H3. The thread's current fiber is always the one on the CPU: suspend() sets it to the
 //       fiber it transfers to, and step() reads it after the switch back to learn which fiber
 //       came back (the last of the chain; coro TRANSFER3).
@@ -110,8 +110,6 @@ class fiber_block : public exec::task {
   static void step(exec::task& self);
   // Steps 1-4 for one fiber of a step; `outer` is the fiber to restore as current.
   static void run_one(fiber_block& f, fiber_block* outer);
-  // After the fiber's suspension ended: H2's arrival work (out of line: thread-locals).
-  static void arrived() noexcept;
   static void run_after_switch(fiber_block& f) noexcept;
   static void finish(fiber_block& f) noexcept;
   void entry();
@@ -122,6 +120,10 @@ class fiber_block : public exec::task {
   // coroutine (a coroutine nested in the fiber must not suspend the fiber).
   coro::detail::control_block* coroutine_block_ = nullptr;
   after_switch_call after_switch_;  // set by suspend(), taken by step() on the same thread
+  // H2: the fiber that suspended by transferring to this one, whose after_switch this one
+  // runs on arrival; null when step() resumed it. Written by that fiber while this one is
+  // suspended in its thread's hand-off slot, read and cleared by this one on arrival.
+  fiber_block* arrived_from_ = nullptr;
   std::uint64_t id_;
   timer_service* timers_;
   failure_handler on_failure_;

@@ -46,6 +46,10 @@
 #include <spindle/fiber/sync/waiter.hpp>
 #include <spindle/twist/atomic.hpp>
 
+namespace spindle::fiber::detail {
+class fiber_block;
+}  // namespace spindle::fiber::detail
+
 namespace spindle::fiber::chan::detail {
 
 class parker : public sync::waiter {
@@ -76,10 +80,10 @@ class parker : public sync::waiter {
     return winner_.load(std::memory_order_relaxed);
   }
 
-  // Fibers only, single case only: suspends the calling fiber, which holds `lock` (the lock
-  // of the one channel whose queue holds its node); releases `lock` once the fiber is off its
-  // stack (PARK1). Returns once a completer woke it.
-  void park_unlocking(core::spinlock& lock) noexcept;
+  // Fibers only, single case only: suspends `running` (the calling fiber, which holds `lock`:
+  // the lock of the one channel whose queue holds its node); releases `lock` once the fiber
+  // is off its stack (PARK1). Returns once a completer woke it.
+  void park_unlocking(fiber::detail::fiber_block& running, core::spinlock& lock) noexcept;
 
   // Wakes the owner, however it parked. The completer's last touch of the parker.
   void wake() noexcept {

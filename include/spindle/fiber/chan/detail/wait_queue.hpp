@@ -99,9 +99,11 @@ class wait_queue {
   // Unlinks nodes oldest first until one whose owner it claims (parker::try_claim) and
   // returns that one, or nullptr once the queue is empty. The nodes it drops belong to selects
   // that another case already won; they stay unlinked (their owners find them so, SEL2).
-  case_node* pop_claimed() noexcept;
+  case_node* pop_claimed() noexcept { return head_ == nullptr ? nullptr : pop_claimed_slow(); }
 
  private:
+  case_node* pop_claimed_slow() noexcept;
+
   case_node* head_ = nullptr;
   case_node* tail_ = nullptr;
 };
