@@ -461,8 +461,14 @@ BENCHMARK(bm_skynet_spindle_fast_pool)->Unit(benchmark::kMillisecond)->UseRealTi
 BENCHMARK(bm_skynet_tbb_task_group)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(bm_skynet_scaling_spindle)->Apply(worker_counts)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(bm_skynet_scaling_tbb)->Apply(worker_counts)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(bm_skynet_small_scaling_spindle)->Apply(worker_counts)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(bm_skynet_small_scaling_tbb)->Apply(worker_counts)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(bm_skynet_small_scaling_spindle)
+    ->Apply(worker_counts)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK(bm_skynet_small_scaling_tbb)
+    ->Apply(worker_counts)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 BENCHMARK(bm_submit_spindle_fast_pool)->Arg(1)->Arg(4)->UseRealTime();
 BENCHMARK(bm_submit_spindle_compute_pool)->Arg(1)->Arg(4)->UseRealTime();
 BENCHMARK(bm_submit_tbb_task_group)->Arg(1)->Arg(4)->UseRealTime();
