@@ -1,5 +1,5 @@
-// fiber::chan::detail::channel_base: close() and the destruction check; the protocol (CHAN1-4,
-// steps 1-4) is in channel_base.hpp.
+// fiber::chan::detail::channel_base: close(), parking, and the destruction check; the
+// protocol (CHAN1-6, steps 1-5) is in channel_base.hpp.
 #include <spindle/fiber/chan/detail/channel_base.hpp>
 
 #include <spindle/config.hpp>
@@ -7,6 +7,7 @@
 #include <spindle/fiber/detail/fiber_block.hpp>
 #include <spindle/fiber/fiber.hpp>
 #include <spindle/fiber/no_suspend_scope.hpp>
+#include <spindle/twist/clock.hpp>
 
 namespace spindle::fiber::chan::detail {
 
@@ -54,6 +55,26 @@ void channel_base::park(parker& self) noexcept {
     lock_.unlock();  // CHAN4
     self.park();
   }
+}
+
+bool channel_base::wait_until_locked(case_node& node, wait_queue& queue,
+                                     twist::steady_clock::time_point deadline) noexcept {
+  parker self(sync::timed);  // CLAIM2: completers claim it with winner_'s CAS, then the waiter's
+  bool expired = false;
+  {
+    no_suspend_scope no_suspend(lock_name);
+    check_timed_wait();  // before the deadline test: the mistake shows whatever the deadline
+    expired = twist::steady_clock::now() >= deadline;
+    if (!expired) {
+      node.owner = &self;
+      queue.push_back(node);
+    }
+  }
+  lock_.unlock();  // never parked under: the expiry must not wait for lock_ (step 5)
+  if (expired) return false;  // like try_send / try_recv: nothing was queued
+  if (self.park_until(deadline)) return true;  // claimed: the operation completed (CHAN5)
+  unlink(node);  // CHAN6: our last access to *this
+  return false;
 }
 
 bool channel_base::is_closed() const noexcept {

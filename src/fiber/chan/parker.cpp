@@ -1,6 +1,9 @@
-// fiber::chan::detail::parker: park_unlocking (PARK1 in parker.hpp).
+// fiber::chan::detail::parker: park_unlocking (PARK1 in parker.hpp), the timer check of the
+// timed operations (CLAIM2).
 #include <spindle/fiber/chan/detail/parker.hpp>
 
+#include <spindle/config.hpp>
+#include <spindle/fiber/detail/fiber_block.hpp>
 #include <spindle/fiber/suspend.hpp>
 
 namespace spindle::fiber::chan::detail {
@@ -12,6 +15,14 @@ void parker::park_unlocking(fiber::detail::fiber_block& running, core::spinlock&
     parked_under_lock_ = true;
     held->unlock();  // PARK1: from here a completer may resume the fiber; touch nothing more
   });
+}
+
+void check_timed_wait() noexcept {
+  const fiber::detail::fiber_block* running = fiber::detail::fiber_block::current();
+  SPINDLE_VERIFY(running == nullptr || running->timers() != nullptr,
+                 "fiber::chan: a timed channel operation (send_until, send_for, recv_until, "
+                 "recv_for, select_until, select_for) in a fiber without a timer service (set "
+                 "options::timers)");
 }
 
 }  // namespace spindle::fiber::chan::detail

@@ -16,23 +16,40 @@
 //   - send() on a closed channel returns send_status::closed and leaves the value untouched
 //     (a send blocked when close() comes returns `closed` too: its value was not delivered);
 //   - recv() on a closed channel returns the buffered values, then an empty optional, forever;
-//   - close() twice: the second returns false and does nothing.
+//   - close() twice: the second returns false and does nothing;
+//   - a timed operation whose deadline passes first returns `timed_out`: a timed-out send did
+//     not deliver its value and did not move from it (the caller still owns it), a timed-out
+//     recv returns no value. A timeout racing a completion has one outcome: the value moved
+//     and the operation reports it, or it did not and it reports `timed_out` (CHAN5).
 // Destroying a channel while some fiber or thread is blocked on it (or a select naming it is
 // still running) is misuse: always caught when a party is queued (the program stops with
 // "fiber::chan::channel destroyed while fibers or threads wait on it").
 //
+// Timed operations (send_until / send_for, recv_until / recv_for) take twist::steady_clock
+// deadlines (virtual time in sim builds). A fiber waits on its timer service
+// (options::timers: without one, a timed operation that has to wait stops the program); a
+// plain thread uses a futex wait with a timeout. A deadline already passed makes them
+// try_send / try_recv with `timed_out` for `full` / `empty`.
+//
+//   if (results.send_for(std::move(r), 5ms) == fiber::chan::send_status::timed_out) {
+//     retry_later(std::move(r));                      // still ours: not sent, not moved from
+//   }
+//   fiber::chan::recv_result<int> job = jobs.recv_for(10ms);   // .status: received, closed
+//                                                              // or timed_out
+//
 // Memory: the managed constructor allocates the ring once (capacity slots of T); the
-// unmanaged one uses caller storage. send / recv / select allocate nothing: a blocked party's
-// waiter lives on its own stack (detail/wait_queue.hpp). T's move constructor must not throw
+// unmanaged one uses caller storage. send / recv / select and their timed forms allocate nothing: a blocked party's
+// waiter (and a timed one's timer entry) lives on its own stack (detail/wait_queue.hpp). T's move constructor must not throw
 // (values move under the channel's spinlock). Everything a sender did before send() happens-
 // before the receiver's recv() returning that value.
 //
-// The protocol (CHAN1-CHAN4, steps 1-4) is in detail/channel_base.hpp; select in select.hpp.
+// The protocol (CHAN1-CHAN6, steps 1-5) is in detail/channel_base.hpp; select in select.hpp.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <chrono>
 #include <new>
 #include <optional>
 #include <span>
@@ -42,6 +59,8 @@
 #include <spindle/config.hpp>
 #include <spindle/fiber/chan/detail/channel_base.hpp>
 #include <spindle/fiber/no_suspend_scope.hpp>
+#include <spindle/fiber/sync/waiter.hpp>
+#include <spindle/twist/clock.hpp>
 
 namespace spindle::fiber::chan {
 
@@ -49,15 +68,18 @@ enum class send_status : std::uint8_t {
   sent,    // the value was delivered (buffered, or taken by a receiver)
   full,    // try_send only: nobody could take it now; the value is untouched
   closed,  // the channel is closed; the value is untouched
+  timed_out,  // send_until / send_for only: the deadline passed first; the value is untouched
 };
 
 enum class recv_status : std::uint8_t {
   received,  // a value came out
   empty,     // try_recv only: no value now, and the channel is open
   closed,    // the channel is closed and drained
+  timed_out,  // recv_until / recv_for only: the deadline passed first; no value came out
 };
 
-// What try_recv() returns: value is engaged exactly when status is `received`.
+// What try_recv() and the timed recvs return: value is engaged exactly when status is
+// `received`.
 template <class T>
 struct recv_result {
   recv_status status;
@@ -124,9 +146,46 @@ class channel : private detail::channel_base {
     return try_send_impl(copy);
   }
 
+  // Sends `value` unless `deadline` passes first: `sent`, `closed` or `timed_out` (the value
+  // is then untouched: not delivered, not moved from). A ready send never waits; a passed
+  // deadline makes it try_send. A fiber needs a timer service (options::timers) to wait.
+  send_status send_until(T&& value, twist::steady_clock::time_point deadline) {
+    return send_until_impl(value, deadline);
+  }
+  send_status send_until(const T& value, twist::steady_clock::time_point deadline)
+    requires std::is_copy_constructible_v<T>
+  {
+    T copy(value);
+    return send_until_impl(copy, deadline);
+  }
+
+  // send_until(value, now + timeout).
+  template <class Rep, class Period>
+  send_status send_for(T&& value, const std::chrono::duration<Rep, Period>& timeout) {
+    return send_until_impl(value, sync::deadline_after(timeout));
+  }
+  template <class Rep, class Period>
+  send_status send_for(const T& value, const std::chrono::duration<Rep, Period>& timeout)
+    requires std::is_copy_constructible_v<T>
+  {
+    T copy(value);
+    return send_until_impl(copy, sync::deadline_after(timeout));
+  }
+
   // The oldest value, blocking until there is one; an empty optional once the channel is
   // closed and its buffered values are drained.
   std::optional<T> recv();
+
+  // The oldest value unless `deadline` passes first: `received` (value engaged), `closed`
+  // (closed and drained) or `timed_out`. A ready recv never waits; a passed deadline makes it
+  // try_recv. A fiber needs a timer service (options::timers) to wait.
+  recv_result<T> recv_until(twist::steady_clock::time_point deadline);
+
+  // recv_until(now + timeout).
+  template <class Rep, class Period>
+  recv_result<T> recv_for(const std::chrono::duration<Rep, Period>& timeout) {
+    return recv_until(sync::deadline_after(timeout));
+  }
 
   // The oldest value if there is one now (`received`), else `empty` or `closed`.
   recv_result<T> try_recv() noexcept;
@@ -152,6 +211,7 @@ class channel : private detail::channel_base {
   // recv that completes at once builds no node and no parker.
   send_status park_sender_locked(T& value);
   void park_receiver_locked(std::optional<T>& result);
+  send_status send_until_impl(T& value, twist::steady_clock::time_point deadline);
 
   // Under lock_ (CHAN1): step 1 without blocking. `sent`, `full` or `closed`; sets *to_wake
   // to a claimed receiver to wake once the lock is released.
@@ -262,6 +322,27 @@ send_status channel<T>::park_sender_locked(T& value) {
 }
 
 template <class T>
+send_status channel<T>::send_until_impl(T& value, twist::steady_clock::time_point deadline) {
+  detail::parker* to_wake = nullptr;
+  send_status status;
+  lock();
+  {
+    no_suspend_scope no_suspend(lock_name);
+    status = try_send_locked(value, to_wake);
+  }
+  if (status == send_status::full) {
+    // Step 5: queue a node for the caller's value and wait (releases lock_).
+    detail::case_node node;
+    node.slot = &value;
+    if (!wait_until_locked(node, guarded_.senders, deadline)) return send_status::timed_out;
+    return node.closed ? send_status::closed : send_status::sent;  // CHAN5: a receiver took it
+  }
+  unlock();  // CHAN4
+  if (to_wake != nullptr) to_wake->wake();
+  return status;
+}
+
+template <class T>
 send_status channel<T>::try_send_impl(T& value) noexcept {
   detail::parker* to_wake = nullptr;
   send_status status;
@@ -305,6 +386,31 @@ void channel<T>::park_receiver_locked(std::optional<T>& result) {
     guarded_.receivers.push_back(node);
   }
   park(self);  // step 4: a sender fills `result`, or close() comes
+}
+
+template <class T>
+recv_result<T> channel<T>::recv_until(twist::steady_clock::time_point deadline) {
+  recv_result<T> result{recv_status::empty, std::nullopt};
+  detail::parker* to_wake = nullptr;
+  lock();
+  {
+    no_suspend_scope no_suspend(lock_name);
+    result.status = try_recv_locked(result.value, to_wake);
+  }
+  if (result.status == recv_status::empty) {
+    // Step 5: queue a node for our slot and wait (releases lock_).
+    detail::case_node node;
+    node.slot = &result.value;
+    if (!wait_until_locked(node, guarded_.receivers, deadline)) {
+      result.status = recv_status::timed_out;  // CHAN5: no sender touched the slot
+    } else {
+      result.status = result.value.has_value() ? recv_status::received : recv_status::closed;
+    }
+    return result;
+  }
+  unlock();  // CHAN4
+  if (to_wake != nullptr) to_wake->wake();
+  return result;
 }
 
 template <class T>

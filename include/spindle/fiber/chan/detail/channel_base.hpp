@@ -32,6 +32,29 @@
 //      it is off its stack (PARK1 in parker.hpp); a thread unlocks, then parks (WAIT1 of
 //      waiter.hpp). Either way the owner returns only after the claiming completer's wake(),
 //      so a node is never re-used or freed while a completer writes its slot.
+//   5. send_until(v, d) / recv_until(d), the timed operations: lock; step 1 or 2 without
+//      blocking — done if it completes (a ready operation never waits, and never reads the
+//      clock). Otherwise, in a fiber, check it has a timer service (parker.hpp,
+//      check_timed_wait). The deadline has passed -> unlock, return `timed_out` (like try_*,
+//      nothing was queued). Else queue our node, owned by a `timed` parker (CLAIM2 of
+//      parker.hpp), unlock, and park_until(d) — never under the lock (PARK1 is for untimed
+//      operations only: the timer service's expiry must not wait for a channel lock).
+//      Woken: a completer claimed us and finished the operation (moved our value, filled our
+//      slot, or marked the node closed), exactly as after step 4. Timed out: relock, unlink
+//      our node if still queued, unlock, return `timed_out`.
+//   CHAN5 (a timeout racing a completion has one outcome): the completer's claim and the
+//      timeout are CASes on one word (CLAIM2, WAIT4 of sync/waiter.hpp), so exactly one wins.
+//      The claim won: the completer moves the value before waking us, and we report success
+//      (or `closed`). The timeout won: every completer that dequeues our node fails the claim
+//      and drops the node without touching its slot — a timed-out send's value was not taken
+//      (the caller still owns it, unmoved), a timed-out recv's slot stays empty — and the
+//      wake goes to another party. Never both, never neither; one wake per operation.
+//   CHAN6 (the timed-out owner leaves nothing behind): it unlinks its node under lock_ before
+//      returning, and completers touch a node or its parker only under lock_ (or, having
+//      claimed it, through the final wake()); so after the unlink nobody holds a pointer into
+//      its frame, and its unlock is its last access to *this (CHAN4 holds for timed
+//      operations too). The timer entry lives in park_until's frame and is done with before
+//      park_until returns (WAIT5, TIM1).
 // No lost wakeup: an owner queues its node and a completer looks for nodes under the same
 // lock; the owner's park() after unlocking cannot miss the wake() (WAIT1).
 // Destruction (CHAN4): every operation's last access to the channel is lock_.unlock(); wakes
@@ -46,6 +69,7 @@
 #include <spindle/core/spinlock.hpp>
 #include <spindle/fiber/chan/detail/parker.hpp>
 #include <spindle/fiber/chan/detail/wait_queue.hpp>
+#include <spindle/twist/clock.hpp>
 
 namespace spindle::fiber::chan::detail {
 
@@ -80,6 +104,14 @@ class channel_base {
   // releases lock_ and returns once a completer woke `self`. A fiber parks under the lock
   // (parker::park_unlocking, PARK1); a thread unlocks, then parks on the futex.
   void park(parker& self) noexcept;
+
+  // Step 5's wait, entered holding lock_ after step 1 or 2 found nobody: queues `node` (its
+  // slot set) on `queue`, owned by a timed parker in this frame, releases lock_ and parks
+  // until a completer claims it (true: the operation completed, node.closed says how) or
+  // `deadline` passes (false: timed out; the node is not queued any more, CHAN6). A passed
+  // deadline returns false at once, queueing nothing.
+  bool wait_until_locked(case_node& node, wait_queue& queue,
+                         twist::steady_clock::time_point deadline) noexcept;
 
   // Guarded by lock_ (CHAN1).
   struct guarded_state {

@@ -12,6 +12,10 @@
 //   - park(): a plain thread, or a select (several channels): the owner releases its locks
 //     and parks through sync::waiter's protocol (WAIT1/WAIT2 in sync/waiter.hpp), which
 //     tolerates the completer coming before the owner has gone to sleep.
+//   - park_until(deadline): a timed operation (send_until, recv_until, select_until), fiber
+//     or thread. The parker is built `timed`; it parks through sync::waiter's timed protocol
+//     (steps 5-10, WAIT4 in sync/waiter.hpp: the timer service's expiry on a fiber, a futex
+//     wait with a timeout on a thread), and its claim takes one more step (CLAIM2).
 //
 // Protocol (the claim; the channel and select protocols around it are in channel_base.hpp
 // and select.hpp):
@@ -27,12 +31,26 @@
 //      (it stays unlinked) and looks for another one.
 //   3. The owner wakes, reads winner() and unlinks every other node, each under its own
 //      channel's lock, before it returns (select.hpp, SEL2).
+// CLAIM2 (timed parkers: a timeout racing a completion has exactly one outcome): a timed
+// parker is never single_case, so step 2's claim is first the CAS on winner_ — which picks
+// one completer among those on its channels (CLAIM1) — and then, by that one completer only,
+// sync::waiter::claim(): a CAS on the waiter's state that fails once the timeout has won
+// (WAIT4). Success: the completer finishes the case and wakes the owner, whose park_until()
+// then reports woken — the timeout can no longer win. Failure: the timeout won first; the
+// completer treats it as a lost claim (drops the node, moves or takes no value, wakes
+// nobody), and the owner reports timed out. The timeout is thus one more contender for the
+// waiter's claim word, and winner_ is read only by a woken owner. An untimed parker's
+// waiter::claim() is a test of a bool (no atomic): untimed selects keep their one CAS, and
+// single-case untimed operations (PARK1) do not reach it at all.
 // PARK1 (park_unlocking): the owner holds the lock from linking its node until after its
 // after_switch has written fiber_ and parked_under_lock_, so a completer — which reaches the
 // node only under that lock — reads both written, and the fiber is already off its stack:
 // resuming it is safe and nobody else can (the node was unlinked by the claiming completer).
 // The after_switch's unlock is its last access to anything of the fiber's (the fiber may run
 // at once, elsewhere); the completer's resume() is its last access to the parker (HANDLE1).
+// A timed parker's owner, timed out, relocks each channel holding one of its nodes and
+// unlinks the node if still queued (sync::waiter's step 10) before it returns: a completer
+// that lost CLAIM2 touched the parker only under such a lock (SEL2).
 // Memory: the claim carries no data (relaxed). The case's node and slot reach the completer
 // through the channel lock (the owner linked them under it); the completer's writes reach the
 // owner through wake(): the executor's submit/run of the resumed fiber (PARK1), or the
@@ -59,8 +77,12 @@ class parker : public sync::waiter {
   // single_case: the owner links exactly one node (a plain send or recv).
   explicit parker(bool single_case) noexcept : single_case_(single_case) {}
 
-  // Claims the parker for case `index`; true for exactly one caller (CLAIM1). Call it holding
-  // the lock of the channel whose queue held the node (the owner may return once it relocks).
+  // A timed parker (any number of nodes): park_until() only; every claim is CLAIM2's.
+  explicit parker(sync::timed_t) noexcept : waiter(sync::timed), single_case_(false) {}
+
+  // Claims the parker for case `index`; true for at most one caller (CLAIM1), and for none
+  // once a timed parker's timeout has won (CLAIM2). Call it holding the lock of the channel
+  // whose queue held the node (the owner may return once it relocks).
   bool try_claim(std::uint32_t index) noexcept {
     if (single_case_) {
       // Step 2: its only node is dequeued once, under one lock: a store, not a CAS.
@@ -70,8 +92,12 @@ class parker : public sync::waiter {
     }
     std::uint32_t expected = unclaimed;
     // relaxed: the CAS only arbitrates; data travels by the channel lock and wake()/park().
-    return winner_.compare_exchange_strong(expected, index, std::memory_order_relaxed,
-                                           std::memory_order_relaxed);
+    if (!winner_.compare_exchange_strong(expected, index, std::memory_order_relaxed,
+                                         std::memory_order_relaxed)) {
+      return false;
+    }
+    // CLAIM2: the one completer that won winner_ races the timeout (a bool test if untimed).
+    return claim();
   }
 
   // The case that completed. Owner only, after it was woken (the wake orders it).
@@ -104,5 +130,10 @@ class parker : public sync::waiter {
   bool parked_under_lock_ = false;
   handle fiber_;
 };
+
+// Before a timed operation waits: a fiber needs a timer service (options::timers); without
+// one the program stops with a message naming the channel operation. Checked whenever the
+// operation would wait, whatever the deadline (like the timed waits of fiber::sync).
+void check_timed_wait() noexcept;
 
 }  // namespace spindle::fiber::chan::detail
