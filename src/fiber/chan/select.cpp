@@ -1,4 +1,4 @@
-// fiber::chan::select: the protocol (steps 1-6, SEL1, SEL2) is in select.hpp.
+// fiber::chan::select and select_until: the protocol (steps 1-7, SEL1-SEL3) is in select.hpp.
 #include <spindle/fiber/chan/select.hpp>
 
 #include <algorithm>
@@ -9,6 +9,7 @@
 
 #include <spindle/config.hpp>
 #include <spindle/fiber/no_suspend_scope.hpp>
+#include <spindle/twist/clock.hpp>
 #include <spindle/twist/random.hpp>
 
 namespace spindle::fiber::chan::detail {
@@ -60,28 +61,28 @@ select_case* collect_cases(std::span<select_case* const> cases, std::span<select
   return fallback;
 }
 
-std::size_t run_select(std::span<select_case*> poll, std::span<select_case*> lock_order,
-                       select_case* fallback) {
-  if (poll.empty()) {
-    SPINDLE_VERIFY(fallback != nullptr,
-                   "fiber::chan::select: every case is off (null channel) and there is no "
-                   "default case, so it would block forever");
-    fallback->finish();
-    return fallback->index;
-  }
+namespace {
 
-  // Step 1. Fisher-Yates: each permutation equally likely, so the first ready case in this
-  // order is uniform among the ready ones (step 2).
+// Step 1's orders. Fisher-Yates: each permutation equally likely, so the first ready case in
+// `poll` is uniform among the ready ones (step 2).
+void shuffle_and_sort(std::span<select_case*> poll, std::span<select_case*> lock_order) {
   for (std::size_t i = poll.size(); i > 1; --i) {
     std::swap(poll[i - 1], poll[twist::random::choice(i)]);
   }
   std::sort(lock_order.begin(), lock_order.end(), [](const select_case* a, const select_case* b) {
     return std::less<const channel_base*>{}(a->target, b->target);
   });
+}
 
-  parker self(/*single_case=*/poll.size() == 1);
+// Steps 1-4 under every lock: the case that completed at once (its counterpart woken), or
+// null — then `self` owns a queued node per case if may_wait() said so (*queued). may_wait
+// runs under the locks, only when no case was ready.
+template <class MayWait>
+select_case* poll_or_enqueue(std::span<select_case*> poll, std::span<select_case*> lock_order,
+                             parker& self, MayWait may_wait, bool& queued) {
   select_case* completed = nullptr;
   parker* to_wake = nullptr;
+  queued = false;
   lock_all(lock_order);
   {
     no_suspend_scope no_suspend(locks_name);
@@ -92,28 +93,92 @@ std::size_t run_select(std::span<select_case*> poll, std::span<select_case*> loc
         break;
       }
     }
-    // Step 4 (registration), unless step 2 or 3 applies.
-    if (completed == nullptr && fallback == nullptr) {
+    // Step 4 (registration), unless step 2 or 3 (or 7's passed deadline) applies.
+    if (completed == nullptr && may_wait()) {
       for (select_case* c : poll) c->enqueue(self);
+      queued = true;
     }
   }
   unlock_all(lock_order);
   if (to_wake != nullptr) to_wake->wake();  // the counterpart step 2 claimed; last touch
+  return completed;
+}
 
+// Step 6 (SEL2): relock every other case's channel; drop our node if still queued.
+select_case* unlink_losers(std::span<select_case*> poll, std::uint32_t winner) noexcept {
+  select_case* completed = nullptr;
+  for (select_case* c : poll) {
+    if (c->index == winner) {
+      completed = c;
+    } else {
+      c->target->unlink(c->node);
+    }
+  }
+  SPINDLE_ASSERT(completed != nullptr, "fiber::chan::select woken without a winner");
+  return completed;
+}
+
+}  // namespace
+
+std::size_t run_select(std::span<select_case*> poll, std::span<select_case*> lock_order,
+                       select_case* fallback) {
+  if (poll.empty()) {
+    SPINDLE_VERIFY(fallback != nullptr,
+                   "fiber::chan::select: every case is off (null channel) and there is no "
+                   "default case, so it would block forever");
+    fallback->finish();
+    return fallback->index;
+  }
+  shuffle_and_sort(poll, lock_order);
+  parker self(/*single_case=*/poll.size() == 1);
+  bool queued = false;
+  select_case* completed =
+      poll_or_enqueue(poll, lock_order, self, [fallback] { return fallback == nullptr; }, queued);
   if (completed == nullptr && fallback != nullptr) {
     completed = fallback;  // step 3
   } else if (completed == nullptr) {
     self.park();  // step 5 happens elsewhere
-    // Step 6 (SEL2): relock every other case's channel; drop our node if still queued.
-    const std::uint32_t winner = self.winner();
-    for (select_case* c : poll) {
-      if (c->index == winner) {
-        completed = c;
-      } else {
-        c->target->unlink(c->node);
-      }
+    completed = unlink_losers(poll, self.winner());
+  }
+  completed->finish();
+  return completed->index;
+}
+
+std::size_t run_select_until(std::span<select_case*> poll, std::span<select_case*> lock_order,
+                             select_case* fallback, twist::steady_clock::time_point deadline) {
+  if (poll.empty()) {
+    if (fallback != nullptr) {
+      fallback->finish();
+      return fallback->index;
     }
-    SPINDLE_ASSERT(completed != nullptr, "fiber::chan::select woken without a winner");
+    // Step 7, every case off: nothing can claim this parker; wait out the deadline.
+    check_timed_wait();
+    parker alone(sync::timed);
+    [[maybe_unused]] const bool woken = alone.park_until(deadline);
+    SPINDLE_ASSERT(!woken, "fiber::chan::select_until: a parker nobody could see was woken");
+    return kTimedOut;
+  }
+  shuffle_and_sort(poll, lock_order);
+  parker self(sync::timed);  // CLAIM2
+  bool queued = false;
+  select_case* completed = poll_or_enqueue(
+      poll, lock_order, self,
+      [fallback, deadline] {
+        if (fallback != nullptr) return false;  // step 3: the deadline plays no part
+        check_timed_wait();  // whatever the deadline, as for the channel's timed operations
+        return twist::steady_clock::now() < deadline;  // step 7: passed -> queue nothing
+      },
+      queued);
+  if (completed == nullptr && fallback != nullptr) {
+    completed = fallback;  // step 3
+  } else if (completed == nullptr) {
+    if (!queued) return kTimedOut;  // step 7: the deadline had passed, nothing was queued
+    if (!self.park_until(deadline)) {
+      // Step 7, timed out (SEL3): no case completed; unlink every node (SEL2).
+      for (select_case* c : poll) c->target->unlink(c->node);
+      return kTimedOut;
+    }
+    completed = unlink_losers(poll, self.winner());
   }
   completed->finish();
   return completed->index;
@@ -123,26 +188,65 @@ std::size_t run_select(std::span<select_case*> poll, std::span<select_case*> loc
 
 namespace spindle::fiber::chan {
 
-std::size_t select(std::span<select_case* const> cases, std::span<select_case*> poll,
-                   std::span<select_case*> lock_order) {
+namespace {
+
+// The run-time forms: sorts `cases` into the scratch spans, then run(poll, lock_order,
+// fallback).
+template <class Run>
+std::size_t select_in(std::span<select_case* const> cases, std::span<select_case*> poll,
+                      std::span<select_case*> lock_order, Run run) {
   SPINDLE_VERIFY(poll.size() >= cases.size() && lock_order.size() >= cases.size(),
                  "fiber::chan::select: the scratch spans are smaller than the case list");
   std::size_t count = 0;
   select_case* fallback = detail::collect_cases(cases, poll, count);
   std::copy_n(poll.begin(), count, lock_order.begin());
-  return detail::run_select(poll.first(count), lock_order.first(count), fallback);
+  return run(poll.first(count), lock_order.first(count), fallback);
 }
 
-std::size_t select(std::span<select_case* const> cases) {
+// The same with scratch space of its own: on this frame up to kInlineCases cases, else on
+// the heap — allocated before any channel is touched, so bad_alloc changes nothing.
+template <class Run>
+std::size_t select_in(std::span<select_case* const> cases, Run run) {
   if (cases.size() <= kInlineCases) {
     std::array<select_case*, kInlineCases> poll{};
     std::array<select_case*, kInlineCases> lock_order{};
-    return select(cases, poll, lock_order);
+    return select_in(cases, poll, lock_order, run);
   }
-  // The managed path: allocated before any channel is touched, so bad_alloc changes nothing.
   std::vector<select_case*> poll(cases.size());
   std::vector<select_case*> lock_order(cases.size());
-  return select(cases, poll, lock_order);
+  return select_in(cases, poll, lock_order, run);
+}
+
+constexpr auto untimed = [](std::span<select_case*> poll, std::span<select_case*> lock_order,
+                            select_case* fallback) {
+  return detail::run_select(poll, lock_order, fallback);
+};
+
+auto timed(twist::steady_clock::time_point deadline) {
+  return [deadline](std::span<select_case*> poll, std::span<select_case*> lock_order,
+                    select_case* fallback) {
+    return detail::run_select_until(poll, lock_order, fallback, deadline);
+  };
+}
+
+}  // namespace
+
+std::size_t select(std::span<select_case* const> cases, std::span<select_case*> poll,
+                   std::span<select_case*> lock_order) {
+  return select_in(cases, poll, lock_order, untimed);
+}
+
+std::size_t select(std::span<select_case* const> cases) { return select_in(cases, untimed); }
+
+std::size_t select_until(twist::steady_clock::time_point deadline,
+                         std::span<select_case* const> cases, std::span<select_case*> poll,
+                         std::span<select_case*> lock_order) {
+  return select_in(cases, poll, lock_order, timed(deadline));
+}
+
+std::size_t select_until(twist::steady_clock::time_point deadline,
+                         std::span<select_case* const> cases) {
+  return select_in(cases, timed(deadline));
 }
 
 }  // namespace spindle::fiber::chan

@@ -30,9 +30,23 @@
 //   - Run-time case lists: chan::select(std::span<chan::select_case* const>) takes the cases
 //     as pointers (any mix of recv, send and at most one default case) and returns the
 //     position of the completed one in the span.
-// Memory: nothing allocates — the cases, their waiter nodes and the shared parker live on the
-// caller's stack (a run-time list of more than kInlineCases cases allocates two arrays of
-// pointers; the overload taking scratch spans never allocates). At most 2^32 - 2 cases.
+//   - Timed: chan::select_until(deadline, cases...) / chan::select_for(timeout, cases...)
+//     (and the run-time forms) wait at most until the deadline (twist::steady_clock; a fiber
+//     needs a timer service, options::timers) and return chan::kTimedOut if no case completed
+//     by then: no handler ran, a send case's value was not sent (it dies with the case
+//     object), a recv case took nothing. Go's `case <-time.After(d):`. A ready case never
+//     waits; a passed deadline polls the cases once, like a select with a default case that
+//     returns kTimedOut. With a default case the deadline plays no part; with every case off
+//     it is waited out.
+//
+//     switch (fiber::chan::select_for(5ms, fiber::chan::recv(numbers, on_number))) {
+//       case 0: break;                          // on_number ran
+//       case fiber::chan::kTimedOut: break;     // nothing came within 5 ms
+//     }
+// Memory: nothing allocates — the cases, their waiter nodes, the shared parker and a timed
+// select's timer entry live on the caller's stack (a run-time list of more than kInlineCases
+// cases allocates two arrays of pointers; the overloads taking scratch spans never allocate).
+// At most 2^32 - 2 cases.
 //
 // Protocol (Go's runtime/select.go selectgo(), restated for intrusive stack waiters):
 //   1. Pick a random poll order (Fisher-Yates over the cases) and a lock order (the cases
@@ -53,16 +67,29 @@
 //      channels that find our other nodes fail the claim and drop them, under their lock.
 //   6. Woken: for each case but the winner, lock its channel, unlink its node if still
 //      queued, unlock. Then run the winner's handler and return its index.
+//   7. Timed (select_until): the parker is `timed` (CLAIM2 of parker.hpp). In step 4, with no
+//      default case, first check the timer service (a fiber) and the clock, still holding
+//      the locks: the deadline passed -> queue nothing, unlock, return kTimedOut. Else park
+//      with park_until(deadline). Woken: step 6 as usual. Timed out: for every case, lock its
+//      channel, unlink its node if still queued, unlock (step 6 with no winner); return
+//      kTimedOut. Every case off and no default: park the lone timed parker until the
+//      deadline (nobody can claim it) and return kTimedOut.
 //   SEL2 (no dangling waiter): every access to our nodes or our parker by another party
 //   happens under the lock of a channel holding one of our nodes (or is the winner's final
 //   wake(), WAIT2 of waiter.hpp). Step 6 takes each such lock after the claim, so when select
 //   returns nobody still holds a pointer into its frame. The winner's node needs no step 6:
-//   the winner unlinked it and nobody else can reach it.
+//   the winner unlinked it and nobody else can reach it. Step 7 takes every case's lock, the
+//   node of a completer that lost CLAIM2 to the timeout included.
+//   SEL3 (timeout or one case, never both): a completer finishes a case only after winning
+//   CLAIM2 (winner_, then the waiter's claim, which fails once the timeout won — WAIT4), and
+//   the owner reports kTimedOut only when park_until() says the timeout won. So a timed-out
+//   select moved no value in or out, and a completed one did not time out.
 // A lock-free channel could replace step 1's locks and wait_queue (wait_queue.hpp says how);
 // steps 4-6 depend only on the claim.
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -73,6 +100,8 @@
 #include <utility>
 
 #include <spindle/fiber/chan/channel.hpp>
+#include <spindle/fiber/sync/waiter.hpp>
+#include <spindle/twist/clock.hpp>
 #include <spindle/fiber/chan/detail/channel_base.hpp>
 #include <spindle/fiber/chan/detail/parker.hpp>
 #include <spindle/fiber/chan/detail/wait_queue.hpp>
@@ -114,6 +143,10 @@ class select_case {
 // caller's stack, reordered here); `fallback` is the default case or null.
 std::size_t run_select(std::span<select_case*> poll, std::span<select_case*> lock_order,
                        select_case* fallback);
+
+// Steps 1-7 with a deadline (select_until): kTimedOut if no case completed by then.
+std::size_t run_select_until(std::span<select_case*> poll, std::span<select_case*> lock_order,
+                             select_case* fallback, twist::steady_clock::time_point deadline);
 
 // Sorts `cases` (index = position) into `poll` (the channel cases; its first `count` entries
 // on return) and the default case (returned, or null). Stops the program on a second default.
@@ -258,7 +291,27 @@ template <class Case>
 inline constexpr bool is_default_case = false;
 template <class F>
 inline constexpr bool is_default_case<default_select_case<F>> = true;
+
+// Lays the cases out in arrays on this frame, then run(poll, lock_order, fallback).
+template <class Run, class... Cases>
+std::size_t with_case_arrays(Run run, Cases&... cases) {
+  static_assert(sizeof...(Cases) > 0, "fiber::chan::select needs at least one case");
+  constexpr std::size_t defaults = (std::size_t{is_default_case<std::remove_cvref_t<Cases>>} + ...);
+  static_assert(defaults <= 1, "fiber::chan::select takes at most one default case");
+  constexpr std::size_t channel_cases = sizeof...(Cases) - defaults;
+
+  std::array<select_case*, sizeof...(Cases)> all{&static_cast<select_case&>(cases)...};
+  std::array<select_case*, channel_cases> poll{};
+  std::size_t count = 0;
+  select_case* fallback = collect_cases(all, poll, count);
+  std::array<select_case*, channel_cases> lock_order = poll;
+  return run(std::span(poll).first(count), std::span(lock_order).first(count), fallback);
+}
 }  // namespace detail
+
+// What select_until / select_for return when the deadline passed before any case completed
+// (never a case's position: a select has fewer than 2^32 - 1 cases).
+inline constexpr std::size_t kTimedOut = ~std::size_t{0};
 
 // Completes exactly one of `cases` (made by chan::recv, chan::send, chan::default_case),
 // blocking until one is ready unless there is a default case, runs its handler and returns its
@@ -266,18 +319,30 @@ inline constexpr bool is_default_case<default_select_case<F>> = true;
 template <class... Cases>
   requires(detail::select_case_argument<Cases> && ...)
 std::size_t select(Cases&&... cases) {
-  static_assert(sizeof...(Cases) > 0, "fiber::chan::select needs at least one case");
-  constexpr std::size_t defaults = (std::size_t{detail::is_default_case<std::remove_cvref_t<Cases>>} + ...);
-  static_assert(defaults <= 1, "fiber::chan::select takes at most one default case");
-  constexpr std::size_t channel_cases = sizeof...(Cases) - defaults;
+  return detail::with_case_arrays(
+      [](std::span<detail::select_case*> poll, std::span<detail::select_case*> lock_order,
+         detail::select_case* fallback) { return detail::run_select(poll, lock_order, fallback); },
+      cases...);
+}
 
-  std::array<detail::select_case*, sizeof...(Cases)> all{&static_cast<detail::select_case&>(cases)...};
-  std::array<detail::select_case*, channel_cases> poll{};
-  std::size_t count = 0;
-  detail::select_case* fallback = detail::collect_cases(all, poll, count);
-  std::array<detail::select_case*, channel_cases> lock_order = poll;
-  return detail::run_select(std::span(poll).first(count), std::span(lock_order).first(count),
-                            fallback);
+// Like select(cases...), but waits at most until `deadline`: the position of the case that
+// completed (its handler has run), or kTimedOut (no handler ran, no value moved: SEL3).
+template <class... Cases>
+  requires(detail::select_case_argument<Cases> && ...)
+std::size_t select_until(twist::steady_clock::time_point deadline, Cases&&... cases) {
+  return detail::with_case_arrays(
+      [deadline](std::span<detail::select_case*> poll, std::span<detail::select_case*> lock_order,
+                 detail::select_case* fallback) {
+        return detail::run_select_until(poll, lock_order, fallback, deadline);
+      },
+      cases...);
+}
+
+// select_until(now + timeout, cases...).
+template <class Rep, class Period, class... Cases>
+  requires(detail::select_case_argument<Cases> && ...)
+std::size_t select_for(const std::chrono::duration<Rep, Period>& timeout, Cases&&... cases) {
+  return select_until(sync::deadline_after(timeout), std::forward<Cases>(cases)...);
 }
 
 // Any case of a select: what chan::recv, chan::send and chan::default_case return, seen
@@ -297,5 +362,20 @@ std::size_t select(std::span<select_case* const> cases);
 // cases.size() entries each.
 std::size_t select(std::span<select_case* const> cases, std::span<select_case*> poll,
                    std::span<select_case*> lock_order);
+
+// The timed run-time select: as select(cases) / select(cases, poll, lock_order), waiting at
+// most until `deadline`; kTimedOut if no case completed by then.
+std::size_t select_until(twist::steady_clock::time_point deadline,
+                         std::span<select_case* const> cases);
+std::size_t select_until(twist::steady_clock::time_point deadline,
+                         std::span<select_case* const> cases, std::span<select_case*> poll,
+                         std::span<select_case*> lock_order);
+
+// select_until(now + timeout, cases).
+template <class Rep, class Period>
+std::size_t select_for(const std::chrono::duration<Rep, Period>& timeout,
+                       std::span<select_case* const> cases) {
+  return select_until(sync::deadline_after(timeout), cases);
+}
 
 }  // namespace spindle::fiber::chan
