@@ -114,6 +114,29 @@ TEST(FiberModel, WaitGroupReuse) {
   }
 }
 
+// An add() races the done() that would bring the count to zero while the main thread waits
+// (sync/detail/countdown.hpp, WG2): if the add lands while that done() holds the lock bit, and
+// the work it announces ends meanwhile (the adder's own done()), that done() must still wake
+// the waiter.
+TEST(FiberModel, WaitGroupAddRacesTheLastDone) {
+  for (const sim::options& opts : test::model_explorations(test::fiber_plan)) {
+    sim::model_check(opts, [] {
+      exec::fast_pool pool(test::model_pool());
+      fiber::sync::wait_group group;
+      group.add(1);
+      fiber::go(pool, [&] { group.done(); });
+      twist::thread adder([&] {
+        group.add(1);
+        group.done();
+      });
+      group.wait();
+      adder.join();
+      group.wait();  // the second done(), if the first wait() returned before its add()
+      pool.stop();
+    });
+  }
+}
+
 // fire() races a fiber's and a thread's wait(); the event is freed by the last waiter.
 TEST(FiberModel, EventFireRacesWait) {
   for (const sim::options& opts : test::model_explorations(test::fiber_plan)) {

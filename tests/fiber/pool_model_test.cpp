@@ -14,6 +14,7 @@
 #include <spindle/sim/model_check.hpp>
 #include <spindle/twist/atomic.hpp>
 #include <spindle/twist/shared.hpp>
+#include <spindle/twist/thread.hpp>
 
 #include "model.hpp"
 
@@ -83,6 +84,26 @@ TEST(FiberPoolModel, LastDecrementRacesTheWait) {
       pool.submit(fp::job::of(parent, fp::priority::high), &done);
       done.wait();
       SPINDLE_VERIFY(sum.read() == 3, "the parent missed a child's write");
+    });
+  }
+}
+
+// A submit with the counter races the end of the counter's last job while the main thread
+// waits on it (job_counter.hpp, step 4): if the submit's add() lands while that end holds the
+// lock bit, the end must put the waiters back, for the new job's end to wake them.
+TEST(FiberPoolModel, SubmitRacesTheLastEnd) {
+  for (const sim::options& opts : test::model_explorations(kPlan)) {
+    sim::model_check(opts, [] {
+      fp::fiber_pool pool(two_by_four());
+      twist::atomic<int> runs{0};
+      auto work = [&] { runs.fetch_add(1, std::memory_order_relaxed); };
+      fp::job_counter done;
+      pool.submit(fp::job::of(work), &done);
+      twist::thread submitter([&] { pool.submit(fp::job::of(work), &done); });
+      done.wait();
+      submitter.join();
+      done.wait();  // the second job's end, if the first wait() returned before its submit
+      SPINDLE_VERIFY(runs.load(std::memory_order_relaxed) == 2, "a job was lost");
     });
   }
 }

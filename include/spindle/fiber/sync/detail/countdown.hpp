@@ -23,11 +23,18 @@
 //   4. else (count == 1, waiters): take the lock bit (CAS), move waiters_ to a local list,
 //      then CAS the word to count 0, no lock, no HAS_WAITERS (acq_rel). If an add() raised the
 //      count meanwhile (the CAS finds count > 1), put the list back and CAS count - 1 with the
-//      lock bit dropped instead. After the CAS to zero (WG1), wake the local list.
+//      lock bit dropped instead; if that CAS fails, take the list out again and start step 4's
+//      check over (WG2). After the CAS to zero (WG1), wake the local list.
 //   WG1 (job_counter.hpp: CNT1)  The CAS that makes the count zero is the done()'s last access
 //      to *this (LOCK2): a waiter that sees zero may destroy or reuse the primitive at once.
 //      Afterwards the done() touches only its local list, and each node's wake() is its last
 //      touch of that node.
+//   WG2  The count may fall while the lock bit is held: a done() that saw count > 1 takes its
+//      fast path (step 3; LOCK4). So a step 4 that found the count raised and put the list
+//      back must not retry its decrement blindly: if a done() has meanwhile brought the count
+//      to 1, this decrement is the last and must wake the waiters it just put back. (Retrying
+//      count - 1 alone left count 0 with the waiters queued: a lost wakeup, found by
+//      FiberPoolModel.SubmitRacesTheLastEnd.)
 // No lost wakeup: a waiter enqueues only under the lock with count > 0 and HAS_WAITERS set in
 // the same CAS; the done() that reaches zero sees HAS_WAITERS and takes the lock (step 4), so
 // it finds every waiter. Happens-before: each done() is a release RMW on state_, so the
@@ -156,11 +163,15 @@ class countdown {
         waiters_.splice(woken);
       }
       // release: as in done(); also publishes waiters_ to the next lock holder.
-      while (!state_.compare_exchange_weak(state,
-                                           (state - state_word::one) & ~state_word::lock_bit,
-                                           std::memory_order_release, std::memory_order_relaxed)) {
+      if (state_.compare_exchange_weak(state, (state - state_word::one) & ~state_word::lock_bit,
+                                       std::memory_order_release, std::memory_order_relaxed)) {
+        return;
       }
-      return;
+      // The count changed again (WG2): take the waiters out again and look at it afresh.
+      {
+        no_suspend_scope no_suspend(Traits::lock_name);
+        woken.splice(waiters_);
+      }
     }
     // Popped (unlinked) before woken: a woken waiter may free its node at once.
     while (node* w = woken.pop_front()) w->wake();
