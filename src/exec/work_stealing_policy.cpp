@@ -13,7 +13,7 @@ struct alignas(64) work_stealing_policy::worker_queues {
   detail::work_stealing_deque deque;  // any / next spawns pushed out of the LIFO slot
   detail::local_queue fifo;           // yields, and shares taken from the injection queue
   task* lifo = nullptr;               // owner only (SLOT1)
-  std::uint32_t ticks = 0;            // owner only: pops so far (for kGlobalQueueInterval)
+  std::uint32_t ticks = 0;            // owner only: pops, modulo kOwnDequeInterval (FAIR1)
 };
 
 work_stealing_policy::work_stealing_policy(std::size_t workers)
@@ -42,7 +42,8 @@ bool work_stealing_policy::push(task& t, hint h, std::size_t worker) noexcept {
 task* work_stealing_policy::pop(std::size_t worker) noexcept {
   worker_queues& self = workers_[worker];
   if (++self.ticks % kGlobalQueueInterval == 0) {
-    if (task* t = take_oldest(self)) return t;  // FAIR1
+    if (self.ticks == kOwnDequeInterval) self.ticks = 0;
+    if (task* t = take_oldest(self, self.ticks == 0)) return t;  // FAIR1
   }
   if (self.lifo != nullptr) return std::exchange(self.lifo, nullptr);
   if (task* t = self.deque.pop()) return t;
@@ -77,12 +78,13 @@ bool work_stealing_policy::has_surplus(std::size_t worker) const noexcept {
   return !self.deque.empty_hint() || !self.fifo.empty_hint();
 }
 
-// FAIR1: the oldest task this worker can see. The owner may steal from its own deque's top:
-// steal() takes no liberty that relies on the caller not being the owner.
-task* work_stealing_policy::take_oldest(worker_queues& self) noexcept {
+// FAIR1: the oldest task this worker can see (its deque's only when `own_deque_too`). The owner
+// may steal from its own deque's top: steal() takes no liberty that relies on the caller not
+// being the owner.
+task* work_stealing_policy::take_oldest(worker_queues& self, bool own_deque_too) noexcept {
   if (task* t = injection_.pop_front()) return t;
   if (task* t = self.fifo.pop()) return t;
-  return self.deque.steal();
+  return own_deque_too ? self.deque.steal() : nullptr;
 }
 
 // Takes a fair share of the injection queue (Tokio's rule): one task to run, the rest into

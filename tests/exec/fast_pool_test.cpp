@@ -63,6 +63,33 @@ TEST(FastPool, TwoTasksPingPongingThroughTheLifoSlotCannotStarveTheQueue) {
             static_cast<int>(exec::work_stealing_policy::kGlobalQueueInterval + 2));
 }
 
+TEST(FastPool, TwoTasksPingPongingThroughTheLifoSlotCannotStarveTheDeque) {
+  exec::fast_pool pool(one_worker());
+  constexpr int kGiveUp = 100000;
+  int hops = 0;
+  int hops_when_deque_task_ran = -1;
+  exec::callable_task in_deque([&] { hops_when_deque_task_ran = hops; });
+  std::function<void()> hop;
+  exec::callable_task a([&] { hop(); });
+  exec::callable_task b([&] { hop(); });
+  bool at_a = true;
+  hop = [&] {
+    ++hops;
+    if (hops_when_deque_task_ran >= 0 || hops >= kGiveUp) return;
+    at_a = !at_a;
+    pool.submit(at_a ? static_cast<exec::task&>(a) : b, exec::hint::next);
+  };
+  exec::submit(pool, [&] {
+    pool.submit(in_deque, exec::hint::next);  // into the LIFO slot ...
+    pool.submit(a, exec::hint::next);         // ... and out of it, to the deque's bottom
+  });
+  pool.wait_idle();
+  // The slot is never empty while a and b hop, so only FAIR1's look at the deque's top runs it.
+  ASSERT_GE(hops_when_deque_task_ran, 0) << "the task in the deque never ran";
+  EXPECT_LE(hops_when_deque_task_ran,
+            static_cast<int>(exec::work_stealing_policy::kOwnDequeInterval + 2));
+}
+
 TEST(FastPool, ABusyWorkerStillTakesFromTheInjectionQueue) {
   exec::fast_pool pool(one_worker());
   twist::atomic<int> spins{0};
