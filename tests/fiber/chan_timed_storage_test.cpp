@@ -21,6 +21,7 @@
 #include <spindle/fiber/timer_service.hpp>
 
 #include "stress.hpp"
+#include "timed_fiber.hpp"
 
 namespace exec = spindle::exec;
 namespace fiber = spindle::fiber;
@@ -33,32 +34,7 @@ namespace {
 
 constexpr auto kLong = 10s;  // a deadline that does not pass during the test
 
-exec::pool_options two_workers() {
-  exec::pool_options options;
-  options.workers = 2;
-  options.name = "chan-timed-storage";
-  return options;
-}
-
-// Runs `body` `iterations` times (within the stress budget) on the test thread, then as many
-// times in a fiber with a timer service.
-template <class Body>
-void on_thread_and_in_fiber(std::size_t iterations, Body body) {
-  test::repeat_within_budget(iterations, [&](std::size_t i) { body(i); });
-  fiber::timer_service timers;
-  exec::fast_pool pool(two_workers());
-  fiber::options opts;
-  opts.timers = &timers;
-  fiber::sync::wait_group done;
-  done.add(1);
-  fiber::go(pool, [&] {
-    test::repeat_within_budget(iterations, [&](std::size_t i) { body(i); });
-    done.done();
-  }, opts);
-  done.wait();
-  timers.stop();
-  pool.stop();
-}
+using test::on_thread_and_in_fiber;
 
 TEST(ChanTimedStorage, FreedRightAfterATimedRecvGotItsValue) {
   on_thread_and_in_fiber(300, [](std::size_t) {

@@ -22,9 +22,12 @@
 #include <spindle/fiber/timer_service.hpp>
 #include <spindle/twist/clock.hpp>
 
+#include "timed_fiber.hpp"
+
 namespace exec = spindle::exec;
 namespace fiber = spindle::fiber;
 namespace chan = spindle::fiber::chan;
+namespace test = spindle::test;
 namespace twist = spindle::twist;
 
 using namespace std::chrono_literals;
@@ -37,37 +40,8 @@ constexpr auto kShort = 20ms;
 // How long a helper thread waits before it acts, so that the timed party is (usually) parked.
 constexpr auto kLater = 30ms;
 
-exec::pool_options two_workers() {
-  exec::pool_options options;
-  options.workers = 2;
-  options.name = "chan-timed";
-  return options;
-}
-
-// Runs `body` in a fiber on a two-worker pool with a timer service and waits for it.
-template <class Body>
-void in_fiber(Body body) {
-  fiber::timer_service timers;
-  exec::fast_pool pool(two_workers());
-  fiber::options opts;
-  opts.timers = &timers;
-  fiber::sync::wait_group done;
-  done.add(1);
-  fiber::go(pool, [&] {
-    body();
-    done.done();
-  }, opts);
-  done.wait();
-  timers.stop();
-  pool.stop();
-}
-
-// Runs `body` on the test thread and in a fiber.
-template <class Body>
-void on_thread_and_in_fiber(Body body) {
-  body();
-  in_fiber(body);
-}
+using test::in_fiber;
+using test::on_thread_and_in_fiber;
 
 twist::steady_clock::time_point past() { return twist::steady_clock::now() - 1s; }
 

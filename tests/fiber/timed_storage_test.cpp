@@ -19,6 +19,7 @@
 #include <spindle/fiber/timer_service.hpp>
 
 #include "stress.hpp"
+#include "timed_fiber.hpp"
 
 namespace exec = spindle::exec;
 namespace fiber = spindle::fiber;
@@ -30,32 +31,7 @@ namespace {
 
 constexpr auto kLong = 10s;  // a deadline that does not pass during the test
 
-exec::pool_options two_workers() {
-  exec::pool_options options;
-  options.workers = 2;
-  options.name = "timed-storage";
-  return options;
-}
-
-// Runs `body` once on a plain thread and once in a fiber (with a timer service), each time
-// `iterations` times within the stress budget.
-template <class Body>
-void on_thread_and_in_fiber(std::size_t iterations, Body body) {
-  test::repeat_within_budget(iterations, [&](std::size_t) { body(); });
-  fiber::timer_service timers;
-  exec::fast_pool pool(two_workers());
-  fiber::options opts;
-  opts.timers = &timers;
-  fiber::sync::wait_group done;
-  done.add(1);
-  fiber::go(pool, [&] {
-    test::repeat_within_budget(iterations, [&](std::size_t) { body(); });
-    done.done();
-  }, opts);
-  done.wait();
-  timers.stop();
-  pool.stop();
-}
+using test::on_thread_and_in_fiber;
 
 // notify_one from another thread claims the waiter; the waiter frees the condition variable
 // as soon as wait_for returns, while notify_one may still be in wake().

@@ -22,8 +22,11 @@
 #include <spindle/fiber/timer_service.hpp>
 #include <spindle/twist/clock.hpp>
 
+#include "timed_fiber.hpp"
+
 namespace exec = spindle::exec;
 namespace fiber = spindle::fiber;
+namespace test = spindle::test;
 namespace twist = spindle::twist;
 
 using namespace std::chrono_literals;
@@ -34,37 +37,8 @@ namespace {
 constexpr auto kLong = 10s;
 constexpr auto kShort = 20ms;
 
-exec::pool_options two_workers() {
-  exec::pool_options options;
-  options.workers = 2;
-  options.name = "timed";
-  return options;
-}
-
-// Runs `body` in a fiber on a two-worker pool with a timer service and waits for it.
-template <class Body>
-void in_fiber(Body body) {
-  fiber::timer_service timers;
-  exec::fast_pool pool(two_workers());
-  fiber::options opts;
-  opts.timers = &timers;
-  fiber::sync::wait_group done;
-  done.add(1);
-  fiber::go(pool, [&] {
-    body();
-    done.done();
-  }, opts);
-  done.wait();
-  timers.stop();
-  pool.stop();
-}
-
-// Runs `body` on the test thread and in a fiber.
-template <class Body>
-void on_thread_and_in_fiber(Body body) {
-  body();
-  in_fiber(body);
-}
+using test::in_fiber;
+using test::on_thread_and_in_fiber;
 
 // ---- waiter ----
 
@@ -147,7 +121,7 @@ TEST(TimedWaiter, UntimedWaiterIsAlwaysClaimed) {
 // deadlines, every other one woken early; the rest still time out, each after its deadline.
 TEST(TimedWaiter, EarlyWakesDisarmTheirTimersAndTheOthersStillExpire) {
   fiber::timer_service timers;
-  exec::fast_pool pool(two_workers());
+  exec::fast_pool pool(test::timed_test_pool());
   fiber::options opts;
   opts.timers = &timers;
   constexpr int kFibers = 16;
@@ -191,7 +165,7 @@ TEST(TimedWaiter, EarlyWakesDisarmTheirTimersAndTheOthersStillExpire) {
 TEST(TimedWaiter, StoppedTimerServiceTimesOutAtOnce) {
   fiber::timer_service timers;
   timers.stop();
-  exec::fast_pool pool(two_workers());
+  exec::fast_pool pool(test::timed_test_pool());
   fiber::options opts;
   opts.timers = &timers;
   fiber::sync::wait_group done;
@@ -259,7 +233,7 @@ TEST(TimedMutex, TryLockForGetsTheMutexWhenUnlockedBeforeTheDeadline) {
 // deadline; after it gave up, unlocks hand the mutex to the other two, and it is free after.
 TEST(TimedMutex, HandOffSkipsATimedOutWaiter) {
   fiber::timer_service timers;
-  exec::fast_pool pool(two_workers());
+  exec::fast_pool pool(test::timed_test_pool());
   fiber::options opts;
   opts.timers = &timers;
   fiber::sync::mutex mu;
@@ -448,7 +422,7 @@ TEST(TimedEvent, FiredBeforeTheDeadlineReturnsTrue) {
 // Timed and untimed waiters on one event: the timed-out ones leave, fire() wakes the rest.
 TEST(TimedEvent, TimedOutWaitersLeaveTheOthersAreFired) {
   fiber::timer_service timers;
-  exec::fast_pool pool(two_workers());
+  exec::fast_pool pool(test::timed_test_pool());
   fiber::options opts;
   opts.timers = &timers;
   fiber::sync::event ev;
