@@ -265,6 +265,10 @@ shared_stack_list& shared_stacks() {
 }
 
 void bm_skynet_spindle_shared_stacks(benchmark::State& state) {
+  // The default allocator's depot keeps up to 16384 idle stacks (two mappings each) from the
+  // benchmarks before: give them back, or this list's own ~16,000 stacks run into
+  // vm.max_map_count (65530 by default) and spawning fails.
+  fiber::release_idle_stacks();
   exec::fast_pool& pool = shared_pool();
   shared_stack_list& stacks = shared_stacks();
   stacks.reset_peak();
@@ -284,6 +288,7 @@ void bm_skynet_spindle_shared_stacks(benchmark::State& state) {
 }
 
 void bm_skynet_spindle_channel_shared_stacks(benchmark::State& state) {
+  fiber::release_idle_stacks();  // as in bm_skynet_spindle_shared_stacks
   shared_stacks().reset_peak();
   skynet_chan_root(state, &shared_stacks());
   state.counters["peak_live_fibers"] = static_cast<double>(shared_stacks().peak_in_use());
