@@ -36,58 +36,50 @@ TEST(FastPool, NextRunsBeforeTheQueuedTasks) {
   EXPECT_EQ(log, (std::vector<int>{0, 1, 2}));
 }
 
-TEST(FastPool, TwoTasksPingPongingThroughTheLifoSlotCannotStarveTheQueue) {
+namespace {
+
+// On one worker, tasks a and b hop to each other through the LIFO slot (hint::next), so the
+// slot is never empty, while another task waits: submitted first with `waiting_hint` (yield:
+// the FIFO ring; next: the slot, from which a's submit pushes it to the deque's bottom).
+// Returns how many hops had run when it ran (FAIR1 bounds that), or -1 if it never did.
+int hops_before_the_waiting_task_runs(exec::hint waiting_hint) {
   exec::fast_pool pool(one_worker());
   constexpr int kGiveUp = 100000;
   int hops = 0;
-  int hops_when_queued_task_ran = -1;
-  exec::callable_task queued([&] { hops_when_queued_task_ran = hops; });
+  int hops_when_it_ran = -1;
+  exec::callable_task waiting([&] { hops_when_it_ran = hops; });
   std::function<void()> hop;
   exec::callable_task a([&] { hop(); });
   exec::callable_task b([&] { hop(); });
   bool at_a = true;
   hop = [&] {
     ++hops;
-    if (hops_when_queued_task_ran >= 0 || hops >= kGiveUp) return;
+    if (hops_when_it_ran >= 0 || hops >= kGiveUp) return;
     at_a = !at_a;
     pool.submit(at_a ? static_cast<exec::task&>(a) : b, exec::hint::next);
   };
   exec::submit(pool, [&] {
-    pool.submit(queued, exec::hint::yield);
+    pool.submit(waiting, waiting_hint);
     pool.submit(a, exec::hint::next);
   });
   pool.wait_idle();
-  ASSERT_GE(hops_when_queued_task_ran, 0) << "the queued task never ran";
+  return hops_when_it_ran;
+}
+
+}  // namespace
+
+TEST(FastPool, TwoTasksPingPongingThroughTheLifoSlotCannotStarveTheQueue) {
+  const int hops = hops_before_the_waiting_task_runs(exec::hint::yield);
+  ASSERT_GE(hops, 0) << "the queued task never ran";
   // FAIR1: one look at the oldest work every kGlobalQueueInterval pops.
-  EXPECT_LE(hops_when_queued_task_ran,
-            static_cast<int>(exec::work_stealing_policy::kGlobalQueueInterval + 2));
+  EXPECT_LE(hops, static_cast<int>(exec::work_stealing_policy::kGlobalQueueInterval + 2));
 }
 
 TEST(FastPool, TwoTasksPingPongingThroughTheLifoSlotCannotStarveTheDeque) {
-  exec::fast_pool pool(one_worker());
-  constexpr int kGiveUp = 100000;
-  int hops = 0;
-  int hops_when_deque_task_ran = -1;
-  exec::callable_task in_deque([&] { hops_when_deque_task_ran = hops; });
-  std::function<void()> hop;
-  exec::callable_task a([&] { hop(); });
-  exec::callable_task b([&] { hop(); });
-  bool at_a = true;
-  hop = [&] {
-    ++hops;
-    if (hops_when_deque_task_ran >= 0 || hops >= kGiveUp) return;
-    at_a = !at_a;
-    pool.submit(at_a ? static_cast<exec::task&>(a) : b, exec::hint::next);
-  };
-  exec::submit(pool, [&] {
-    pool.submit(in_deque, exec::hint::next);  // into the LIFO slot ...
-    pool.submit(a, exec::hint::next);         // ... and out of it, to the deque's bottom
-  });
-  pool.wait_idle();
-  // The slot is never empty while a and b hop, so only FAIR1's look at the deque's top runs it.
-  ASSERT_GE(hops_when_deque_task_ran, 0) << "the task in the deque never ran";
-  EXPECT_LE(hops_when_deque_task_ran,
-            static_cast<int>(exec::work_stealing_policy::kOwnDequeInterval + 2));
+  const int hops = hops_before_the_waiting_task_runs(exec::hint::next);
+  ASSERT_GE(hops, 0) << "the task in the deque never ran";
+  // FAIR1: one look at the deque's top every kOwnDequeInterval pops.
+  EXPECT_LE(hops, static_cast<int>(exec::work_stealing_policy::kOwnDequeInterval + 2));
 }
 
 TEST(FastPool, ABusyWorkerStillTakesFromTheInjectionQueue) {
