@@ -27,6 +27,7 @@
 #include <spindle/twist/thread.hpp>
 
 #include "model.hpp"
+#include "timed_party.hpp"
 
 namespace exec = spindle::exec;
 namespace fiber = spindle::fiber;
@@ -45,50 +46,7 @@ constexpr test::exploration_plan kPlan{.second = sim::strategy::dfs,
 // A deadline short enough that, in real builds, it races the counterpart for real.
 constexpr auto kDeadline = 50us;
 
-// A fiber on a one-worker pool with a timer service, or a plain thread: the timed party.
-class timed_party {
- public:
-  explicit timed_party(bool in_fiber) : in_fiber_(in_fiber) {}
-
-  template <class Body>
-  void start(Body body) {
-    if (in_fiber_) {
-      done_.add(1);
-      fiber::go(pool_, [this, body] {
-        body();
-        done_.done();
-      }, options());
-    } else {
-      thread_ = std::make_unique<twist::thread>(body);
-    }
-  }
-
-  void join() {
-    if (in_fiber_) {
-      done_.wait();
-    } else {
-      thread_->join();
-    }
-  }
-
-  ~timed_party() {
-    timers_.stop();
-    pool_.stop();
-  }
-
- private:
-  fiber::options options() {
-    fiber::options opts;
-    opts.timers = &timers_;
-    return opts;
-  }
-
-  const bool in_fiber_;
-  fiber::timer_service timers_;
-  exec::fast_pool pool_{test::model_pool(1)};
-  fiber::sync::wait_group done_;
-  std::unique_ptr<twist::thread> thread_;
-};
+using test::timed_party;
 
 // A timed recv races a timed send on an unbuffered channel (both about to give up at the same
 // moment): the value moved exactly when both report it; a receiver that got it frees the

@@ -7,7 +7,6 @@
 // a twist::shared cell, a waker touching a primitive freed right after a timed wait returned
 // as a use-after-free of simulated memory.
 #include <chrono>
-#include <memory>
 #include <mutex>
 
 #include <gtest/gtest.h>
@@ -15,14 +14,10 @@
 #include <spindle/config.hpp>
 #include <spindle/core/intrusive/queue.hpp>
 #include <spindle/core/spinlock.hpp>
-#include <spindle/exec/fast_pool.hpp>
-#include <spindle/fiber/fiber.hpp>
 #include <spindle/fiber/sync/condition_variable.hpp>
 #include <spindle/fiber/sync/event.hpp>
 #include <spindle/fiber/sync/mutex.hpp>
-#include <spindle/fiber/sync/wait_group.hpp>
 #include <spindle/fiber/sync/waiter.hpp>
-#include <spindle/fiber/timer_service.hpp>
 #include <spindle/sim/model_check.hpp>
 #include <spindle/twist/atomic.hpp>
 #include <spindle/twist/clock.hpp>
@@ -30,9 +25,9 @@
 #include <spindle/twist/thread.hpp>
 
 #include "model.hpp"
+#include "timed_party.hpp"
 
 namespace core = spindle::core;
-namespace exec = spindle::exec;
 namespace fiber = spindle::fiber;
 namespace sim = spindle::sim;
 namespace test = spindle::test;
@@ -83,49 +78,53 @@ class box {
   core::intrusive::queue<fiber::sync::waiter, fiber::sync::waiter_tag> waiters_;
 };
 
-// A fiber's timed wait races a wake from the test thread: the wait reports "woken" exactly
-// when the wake was delivered to it, and then sees what the waker wrote before waking.
-TEST(TimedModel, FiberTimeoutRacesWake) {
+// A timed wait (in a fiber or on a plain thread: futex wait with a timeout, virtual time in
+// sim builds) races a wake from the test thread: the wait reports "woken" exactly when the
+// wake was delivered to it, and then sees what the waker wrote before waking.
+void timeout_races_wake(bool in_fiber) {
   for (const sim::options& opts : test::model_explorations(kPlan)) {
-    sim::model_check(opts, [] {
-      fiber::timer_service timers;
-      exec::fast_pool pool(test::model_pool(1));
-      fiber::options fo;
-      fo.timers = &timers;
+    sim::model_check(opts, [in_fiber] {
+      test::timed_party owner(in_fiber);
       box b;
       twist::shared<int> payload{0};
       twist::shared<int> result{0};  // 1: woken, 2: timed out
-      fiber::sync::wait_group done;
-      done.add(1);
-      fiber::go(pool, [&] {
-        const bool woken = b.wait_until(twist::steady_clock::now() + kDeadline);
-        if (woken) SPINDLE_VERIFY(payload.read() == 1, "woken without the waker's write");
-        result.write(woken ? 1 : 2);
-        done.done();
-      }, fo);
-      payload.write(1);  // before the wake (read by the woken waiter only)
-      const bool delivered = b.wake_one();
-      done.wait();
-      SPINDLE_VERIFY(result.read() == (delivered ? 1 : 2),
-                     "a delivered wake was lost to the timeout, or a timeout reported woken");
-      timers.stop();
-      pool.stop();
-    });
-  }
-}
-
-// The same from a plain thread: futex wait with a timeout (virtual time in sim builds).
-TEST(TimedModel, ThreadTimeoutRacesWake) {
-  for (const sim::options& opts : test::model_explorations(kPlan)) {
-    sim::model_check(opts, [] {
-      box b;
-      twist::shared<int> payload{0};
-      twist::shared<int> result{0};
-      twist::thread owner([&] {
+      owner.start([&] {
         const bool woken = b.wait_until(twist::steady_clock::now() + kDeadline);
         if (woken) SPINDLE_VERIFY(payload.read() == 1, "woken without the waker's write");
         result.write(woken ? 1 : 2);
       });
+      payload.write(1);  // before the wake (read by the woken waiter only)
+      const bool delivered = b.wake_one();
+      owner.join();
+      SPINDLE_VERIFY(result.read() == (delivered ? 1 : 2),
+                     "a delivered wake was lost to the timeout, or a timeout reported woken");
+    });
+  }
+}
+
+TEST(TimedModel, FiberTimeoutRacesWake) { timeout_races_wake(/*in_fiber=*/true); }
+TEST(TimedModel, ThreadTimeoutRacesWake) { timeout_races_wake(/*in_fiber=*/false); }
+
+// The waker waits until the owner is about to wait, then sleeps for about the owner's
+// timeout before waking: the expiry (the timer service's for a fiber owner, the futex wait's
+// for a thread) and the claim land close together, in every order the exploration reaches.
+void timeout_races_wake_at_the_deadline(bool in_fiber) {
+  for (const sim::options& opts : test::model_explorations(kPlan)) {
+    sim::model_check(opts, [in_fiber] {
+      test::timed_party owner(in_fiber);
+      box b;
+      twist::atomic<bool> started{false};
+      twist::shared<int> payload{0};
+      twist::shared<int> result{0};
+      owner.start([&] {
+        started.store(true, std::memory_order_release);  // pairs with the waker's load
+        const bool woken = b.wait_until(twist::steady_clock::now() + kDeadline);
+        if (woken) SPINDLE_VERIFY(payload.read() == 1, "woken without the waker's write");
+        result.write(woken ? 1 : 2);
+      });
+      // acquire: pairs with the owner's release store of `started`.
+      while (!started.load(std::memory_order_acquire)) twist::this_thread::yield();
+      twist::this_thread::sleep_for(kDeadline);
       payload.write(1);
       const bool delivered = b.wake_one();
       owner.join();
@@ -135,77 +134,11 @@ TEST(TimedModel, ThreadTimeoutRacesWake) {
   }
 }
 
-// The waker waits until the owner is about to wait, then sleeps for about the owner's
-// timeout before waking: the expiry (the timer service's, or the futex wait's) and the claim
-// land close together, in every order the exploration reaches.
-template <class StartOwner, class JoinOwner>
-void wake_at_the_deadline(box& b, twist::atomic<bool>& started, twist::shared<int>& payload,
-                          twist::shared<int>& result, StartOwner start, JoinOwner join) {
-  start();
-  // acquire: pairs with the owner's release store of `started`.
-  while (!started.load(std::memory_order_acquire)) twist::this_thread::yield();
-  twist::this_thread::sleep_for(kDeadline);
-  payload.write(1);
-  const bool delivered = b.wake_one();
-  join();
-  SPINDLE_VERIFY(result.read() == (delivered ? 1 : 2),
-                 "a delivered wake was lost to the timeout, or a timeout reported woken");
-}
-
-// A fiber owner; the timer service's expiry races the claim.
 TEST(TimedModel, FiberTimeoutRacesWakeAtTheDeadline) {
-  for (const sim::options& opts : test::model_explorations(kPlan)) {
-    sim::model_check(opts, [] {
-      fiber::timer_service timers;
-      exec::fast_pool pool(test::model_pool(1));
-      fiber::options fo;
-      fo.timers = &timers;
-      box b;
-      twist::atomic<bool> started{false};
-      twist::shared<int> payload{0};
-      twist::shared<int> result{0};
-      fiber::sync::wait_group done;
-      wake_at_the_deadline(
-          b, started, payload, result,
-          [&] {
-            done.add(1);
-            fiber::go(pool, [&] {
-              started.store(true, std::memory_order_release);  // pairs with the waker's load
-              const bool woken = b.wait_until(twist::steady_clock::now() + kDeadline);
-              if (woken) SPINDLE_VERIFY(payload.read() == 1, "woken without the waker's write");
-              result.write(woken ? 1 : 2);
-              done.done();
-            }, fo);
-          },
-          [&] { done.wait(); });
-      timers.stop();
-      pool.stop();
-    });
-  }
+  timeout_races_wake_at_the_deadline(/*in_fiber=*/true);
 }
-
-// A plain-thread owner; its futex wait's timeout races the claim.
 TEST(TimedModel, ThreadTimeoutRacesWakeAtTheDeadline) {
-  for (const sim::options& opts : test::model_explorations(kPlan)) {
-    sim::model_check(opts, [] {
-      box b;
-      twist::atomic<bool> started{false};
-      twist::shared<int> payload{0};
-      twist::shared<int> result{0};
-      std::unique_ptr<twist::thread> owner;
-      wake_at_the_deadline(
-          b, started, payload, result,
-          [&] {
-            owner = std::make_unique<twist::thread>([&] {
-              started.store(true, std::memory_order_release);  // pairs with the waker's load
-              const bool woken = b.wait_until(twist::steady_clock::now() + kDeadline);
-              if (woken) SPINDLE_VERIFY(payload.read() == 1, "woken without the waker's write");
-              result.write(woken ? 1 : 2);
-            });
-          },
-          [&] { owner->join(); });
-    });
-  }
+  timeout_races_wake_at_the_deadline(/*in_fiber=*/false);
 }
 
 // A timed try_lock_for (a fiber) races the holder's unlock (the test thread, which unlocks
@@ -216,18 +149,13 @@ TEST(TimedModel, ThreadTimeoutRacesWakeAtTheDeadline) {
 TEST(TimedModel, MutexTryLockForRacesUnlock) {
   for (const sim::options& opts : test::model_explorations(kPlan)) {
     sim::model_check(opts, [] {
-      fiber::timer_service timers;
-      exec::fast_pool pool(test::model_pool(1));
-      fiber::options fo;
-      fo.timers = &timers;
+      test::timed_party waiter(/*in_fiber=*/true);
       auto* mu = new fiber::sync::mutex;
       twist::shared<int> counter{0};
       twist::shared<bool> freed{false};
       twist::atomic<bool> started{false};
-      fiber::sync::wait_group done;
       mu->lock();
-      done.add(1);
-      fiber::go(pool, [&] {
+      waiter.start([&] {
         started.store(true, std::memory_order_release);  // pairs with the holder's load
         if (mu->try_lock_for(kDeadline)) {
           counter.write(counter.read() + 1);
@@ -235,14 +163,13 @@ TEST(TimedModel, MutexTryLockForRacesUnlock) {
           delete mu;  // the holder's unlock handed it over: it touches nothing after
           freed.write(true);
         }
-        done.done();
-      }, fo);
+      });
       counter.write(counter.read() + 1);
       // acquire: pairs with the fiber's release store of `started`.
       while (!started.load(std::memory_order_acquire)) twist::this_thread::yield();
       twist::this_thread::sleep_for(kDeadline);
       mu->unlock();  // hands over to the fiber if it still waits (MU3), else frees it
-      done.wait();
+      waiter.join();
       if (!freed.read()) {
         SPINDLE_VERIFY(counter.read() == 1, "the fiber counted without the mutex");
         SPINDLE_VERIFY(mu->try_lock(), "the mutex was left locked: a hand-off was dropped");
@@ -251,8 +178,6 @@ TEST(TimedModel, MutexTryLockForRacesUnlock) {
       } else {
         SPINDLE_VERIFY(counter.read() == 2, "an increment was lost");
       }
-      timers.stop();
-      pool.stop();
     });
   }
 }
@@ -262,41 +187,29 @@ TEST(TimedModel, MutexTryLockForRacesUnlock) {
 TEST(TimedModel, MutexTwoTimedWaiters) {
   for (const sim::options& opts : test::model_explorations(kPlan)) {
     sim::model_check(opts, [] {
-      fiber::timer_service timers;
-      exec::fast_pool pool(test::model_pool(1));
-      fiber::options fo;
-      fo.timers = &timers;
+      test::timed_party in_fiber(/*in_fiber=*/true);
+      test::timed_party on_thread(/*in_fiber=*/false);
       fiber::sync::mutex mu;
       twist::shared<int> counter{0};
       twist::shared<int> fiber_got{0};
-      fiber::sync::wait_group done;
-      mu.lock();
-      done.add(1);
-      fiber::go(pool, [&] {
-        if (mu.try_lock_for(kDeadline)) {
-          counter.write(counter.read() + 1);
-          fiber_got.write(1);
-          mu.unlock();
-        }
-        done.done();
-      }, fo);
       twist::shared<int> thread_got{0};
-      twist::thread other([&] {
+      mu.lock();
+      const auto try_to_count = [&](twist::shared<int>& got) {
         if (mu.try_lock_for(kDeadline)) {
           counter.write(counter.read() + 1);
-          thread_got.write(1);
+          got.write(1);
           mu.unlock();
         }
-      });
+      };
+      in_fiber.start([&] { try_to_count(fiber_got); });
+      on_thread.start([&] { try_to_count(thread_got); });
       mu.unlock();
-      done.wait();
-      other.join();
+      in_fiber.join();
+      on_thread.join();
       SPINDLE_VERIFY(counter.read() == fiber_got.read() + thread_got.read(),
                      "an increment without the mutex");
       SPINDLE_VERIFY(mu.try_lock(), "the mutex was left locked: a hand-off was dropped");
       mu.unlock();
-      timers.stop();
-      pool.stop();
     });
   }
 }
@@ -308,17 +221,12 @@ TEST(TimedModel, MutexTwoTimedWaiters) {
 TEST(TimedModel, ConditionVariableWaitForRacesNotifyOne) {
   for (const sim::options& opts : test::model_explorations(kPlan)) {
     sim::model_check(opts, [] {
-      fiber::timer_service timers;
-      exec::fast_pool pool(test::model_pool(1));
-      fiber::options fo;
-      fo.timers = &timers;
+      test::timed_party waiter(/*in_fiber=*/true);
       fiber::sync::mutex mu;
       auto* cv = new fiber::sync::condition_variable;
       twist::shared<bool> ready{false};  // guarded by mu
       twist::shared<bool> freed{false};
-      fiber::sync::wait_group done;
-      done.add(1);
-      fiber::go(pool, [&] {
+      waiter.start([&] {
         fiber::sync::cv_status status = fiber::sync::cv_status::timeout;
         {
           std::unique_lock lock(mu);
@@ -331,17 +239,14 @@ TEST(TimedModel, ConditionVariableWaitForRacesNotifyOne) {
           delete cv;  // CV2: claimed by the notify, which no longer touches *cv
           freed.write(true);
         }
-        done.done();
-      }, fo);
+      });
       {
         std::lock_guard guard(mu);
         ready.write(true);
       }
       cv->notify_one();  // alive: the waiter frees it only after this notify claimed it
-      done.wait();
+      waiter.join();
       if (!freed.read()) delete cv;
-      timers.stop();
-      pool.stop();
     });
   }
 }
@@ -352,21 +257,16 @@ TEST(TimedModel, ConditionVariableWaitForRacesNotifyOne) {
 TEST(TimedModel, ConditionVariableNotifyAllWithATimedWaiter) {
   for (const sim::options& opts : test::model_explorations(kPlan)) {
     sim::model_check(opts, [] {
-      fiber::timer_service timers;
-      exec::fast_pool pool(test::model_pool(1));
-      fiber::options fo;
-      fo.timers = &timers;
+      test::timed_party timed(/*in_fiber=*/true);
+      test::timed_party untimed(/*in_fiber=*/false);
       fiber::sync::mutex mu;
       fiber::sync::condition_variable cv;
       twist::shared<bool> ready{false};  // guarded by mu
-      fiber::sync::wait_group done;
-      done.add(1);
-      fiber::go(pool, [&] {
+      timed.start([&] {
         std::unique_lock lock(mu);
         cv.wait_for(lock, kDeadline, [&] { return ready.read(); });
-        done.done();
-      }, fo);
-      twist::thread untimed([&] {
+      });
+      untimed.start([&] {
         std::unique_lock lock(mu);
         cv.wait(lock, [&] { return ready.read(); });
       });
@@ -376,54 +276,23 @@ TEST(TimedModel, ConditionVariableNotifyAllWithATimedWaiter) {
       }
       cv.notify_all();
       untimed.join();
-      done.wait();
-      timers.stop();
-      pool.stop();
+      timed.join();
     });
   }
 }
 
-// A fiber's wait_for on an event races fire(): true only once fired, and then it sees what
-// came before fire(); a waiter that got true frees the event at once (fire()'s last
-// access was the store it read: EV1), else the test thread frees it after fire().
-TEST(TimedModel, EventWaitForRacesFire) {
+// An event's wait_for (in a fiber, or on a plain thread: futex wait with a timeout) races
+// fire(): true only once fired, and then it sees what came before fire(); a waiter that got
+// true frees the event at once (fire()'s last access was the store it read: EV1), else the
+// test thread frees it after fire().
+void event_wait_for_races_fire(bool in_fiber) {
   for (const sim::options& opts : test::model_explorations(kPlan)) {
-    sim::model_check(opts, [] {
-      fiber::timer_service timers;
-      exec::fast_pool pool(test::model_pool(1));
-      fiber::options fo;
-      fo.timers = &timers;
+    sim::model_check(opts, [in_fiber] {
+      test::timed_party owner(in_fiber);
       auto* ev = new fiber::sync::event;
       twist::shared<int> payload{0};
       twist::shared<bool> freed{false};
-      fiber::sync::wait_group done;
-      done.add(1);
-      fiber::go(pool, [&] {
-        if (ev->wait_for(kDeadline)) {
-          SPINDLE_VERIFY(payload.read() == 1, "fired without fire()'s happens-before");
-          delete ev;
-          freed.write(true);
-        }
-        done.done();
-      }, fo);
-      payload.write(1);
-      ev->fire();
-      done.wait();
-      if (!freed.read()) delete ev;
-      timers.stop();
-      pool.stop();
-    });
-  }
-}
-
-// The same from a plain thread (futex wait with a timeout).
-TEST(TimedModel, ThreadEventWaitForRacesFire) {
-  for (const sim::options& opts : test::model_explorations(kPlan)) {
-    sim::model_check(opts, [] {
-      auto* ev = new fiber::sync::event;
-      twist::shared<int> payload{0};
-      twist::shared<bool> freed{false};
-      twist::thread owner([&] {
+      owner.start([&] {
         if (ev->wait_for(kDeadline)) {
           SPINDLE_VERIFY(payload.read() == 1, "fired without fire()'s happens-before");
           delete ev;
@@ -437,5 +306,8 @@ TEST(TimedModel, ThreadEventWaitForRacesFire) {
     });
   }
 }
+
+TEST(TimedModel, EventWaitForRacesFire) { event_wait_for_races_fire(/*in_fiber=*/true); }
+TEST(TimedModel, ThreadEventWaitForRacesFire) { event_wait_for_races_fire(/*in_fiber=*/false); }
 
 }  // namespace
