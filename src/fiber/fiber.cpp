@@ -31,10 +31,10 @@ using current_fiber = twist::thread_local_ptr<fiber_block, current_fiber_slot>;
 
 // The step in progress on this thread (a local of step()), for the hand-off (HANDOFF).
 struct step_frame {
-  exec::executor* executor;                 // whose task the step is
+  // H1: the step's executor if it allows_direct_handoff(), else null (no fiber matches).
+  exec::executor* handoff_executor;
   fiber_block* handoff = nullptr;           // H1: the fiber to run next, or null
   unsigned budget = fiber_block::kHandoffBudget;  // H4
-  bool allowed = false;                     // executor->allows_direct_handoff()
 };
 
 struct current_step_slot;
@@ -172,8 +172,8 @@ void fiber_block::suspend(after_switch_call call) {
 
 bool fiber_block::try_hand_off(fiber_block& f) noexcept {
   step_frame* frame = current_step::get();
-  if (frame == nullptr || !frame->allowed || frame->handoff != nullptr || frame->budget == 0 ||
-      f.executor_ != frame->executor) {
+  if (frame == nullptr || frame->handoff != nullptr || frame->budget == 0 ||
+      f.executor_ != frame->handoff_executor) {
     return false;
   }
   --frame->budget;
@@ -204,8 +204,7 @@ void fiber_block::start(fiber_block& f) {
 void fiber_block::step(exec::task& self_task) {
   auto& first = static_cast<fiber_block&>(self_task);
   // The fiber is ours until it suspends, so its executor_ is the one running this task.
-  step_frame frame{first.executor_, nullptr, kHandoffBudget,
-                   first.executor_->allows_direct_handoff()};
+  step_frame frame{first.executor_->allows_direct_handoff() ? first.executor_ : nullptr};
   step_frame* outer_frame = current_step::get();
   current_step::set(&frame);
   fiber_block* outer = current_fiber::get();
