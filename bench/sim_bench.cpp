@@ -19,7 +19,7 @@
 
 #include <benchmark/benchmark.h>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/sim/explore.hpp>
 #include <spindle/twist/atomic.hpp>
 #include <spindle/twist/futex.hpp>

@@ -11,7 +11,7 @@
 #include <cstdio>
 #include <mutex>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/twist/atomic.hpp>
 #include <spindle/twist/mutex.hpp>
 #include <spindle/twist/shared.hpp>

@@ -19,7 +19,7 @@
 #include <cstdint>
 #include <cstdio>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/twist/atomic.hpp>
 #include <spindle/twist/futex.hpp>
 #include <spindle/twist/shared.hpp>

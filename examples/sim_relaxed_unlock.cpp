@@ -13,7 +13,7 @@
 #include <cstdio>
 #include <mutex>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/twist/atomic.hpp>
 #include <spindle/twist/shared.hpp>
 #include <spindle/twist/spin_wait.hpp>

@@ -11,7 +11,7 @@
 #include <memory>
 #include <string>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 
 #include "crash_report.hpp"
 #include "shrink.hpp"

@@ -37,13 +37,8 @@ class schedule_strategy : public chooser {
 
 std::unique_ptr<schedule_strategy> make_strategy(const options& opts, std::uint64_t seed, world& w);
 
-// The splitmix64 step, for deriving per-run seeds.
-inline std::uint64_t splitmix64(std::uint64_t& state) noexcept {
-  std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
+// The splitmix64 step derives per-run seeds.
+using base::splitmix64;
 
 // Random walk: each decision uniform among the candidates (a fair scheduler: every runnable
 // thread is picked eventually, with probability 1); each fault with probability 1/one_in.

@@ -43,7 +43,9 @@ run_outcome world::run(const run_config& config, const std::function<void()>& bo
   next_ticket_ = 0;
   clock_ns_ = kEpochNs;
   std::uint64_t seed = config.random_seed;
-  for (auto& word : random_state_) word = seed = mix(seed, 0x5851f42d4c957f2dULL);
+  std::uint64_t random_words[4];
+  for (auto& word : random_words) word = seed = mix(seed, 0x5851f42d4c957f2dULL);
+  random_ = base::xoshiro256::from_state(random_words);
   digest_ = 0x2545f4914f6cdd1dULL;
   prune_requested_ = false;
   has_deferred_failure_ = false;

@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include <spindle/base/xoshiro256.hpp>
 #include <spindle/context/exception_state.hpp>
 #include <spindle/context/execution_context.hpp>
 #include <spindle/context/stack.hpp>
@@ -190,7 +191,7 @@ class world {
   std::uint64_t steps_ = 0;
   std::uint64_t next_ticket_ = 0;
   std::int64_t clock_ns_ = 0;
-  std::uint64_t random_state_[4] = {};
+  base::xoshiro256 random_{0};  // twist::random's stream, reseeded per run
   std::uint64_t digest_ = 0;
   bool running_ = false;
   bool in_trap_ = false;

@@ -24,8 +24,6 @@ inline std::uint64_t mix(std::uint64_t h, std::uint64_t v) noexcept {
   return h;
 }
 
-inline std::uint64_t rotl(std::uint64_t x, int k) noexcept { return (x << k) | (x >> (64 - k)); }
-
 // Keeps a world's in-trap flag set for a scope (the simulator's own allocations are not the
 // program's).
 class trap_scope {

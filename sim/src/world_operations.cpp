@@ -158,16 +158,7 @@ std::int64_t world::now(source_location where) {
 
 std::uint64_t world::random_u64(source_location where) {
   before(step{operation::random, nullptr, nullptr, std::memory_order_seq_cst, where});
-  // xoshiro256** (Blackman & Vigna), seeded per run from the run's seed.
-  std::uint64_t* s = random_state_;
-  const std::uint64_t result = rotl(s[1] * 5, 7) * 9;
-  const std::uint64_t t = s[1] << 17;
-  s[2] ^= s[0];
-  s[3] ^= s[1];
-  s[1] ^= s[2];
-  s[0] ^= s[3];
-  s[2] ^= t;
-  s[3] = rotl(s[3], 45);
+  const std::uint64_t result = random_.next();
   if (trace_entry* e = trace_.last()) {
     e->has_value = true;
     e->value = result;

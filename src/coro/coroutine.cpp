@@ -39,7 +39,7 @@
 
 #include <cstdint>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/context/stack_overflow_scope.hpp>
 #include <spindle/twist/thread_local.hpp>
 

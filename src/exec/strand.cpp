@@ -3,7 +3,7 @@
 #include <exception>
 #include <utility>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/exec/detail/strand_task_scope.hpp>
 #include <spindle/exec/detail/thread_state.hpp>
 #include <spindle/twist/spin_wait.hpp>

@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/twist/random.hpp>
 
 namespace spindle::exec {

@@ -78,7 +78,7 @@
 //          checks it under the same lock before joining the sleepers.
 #include <spindle/exec/worker_pool.hpp>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/twist/futex.hpp>
 #include <spindle/twist/spin_wait.hpp>
 

@@ -1,7 +1,7 @@
 // fiber::sync::barrier: the protocol (steps 1-4, BAR1, BAR2) is in barrier.hpp.
 #include <spindle/fiber/sync/barrier.hpp>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/fiber/no_suspend_scope.hpp>
 
 namespace spindle::fiber::sync::detail {

@@ -2,7 +2,7 @@
 // condition_variable.hpp.
 #include <spindle/fiber/sync/condition_variable.hpp>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/fiber/no_suspend_scope.hpp>
 
 namespace spindle::fiber::sync {

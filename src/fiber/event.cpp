@@ -1,7 +1,7 @@
 // fiber::sync::event: the protocol (steps 1-4, EV1, EV2) is in event.hpp.
 #include <spindle/fiber/sync/event.hpp>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/fiber/no_suspend_scope.hpp>
 #include <spindle/twist/spin_wait.hpp>
 

@@ -9,7 +9,7 @@
 #include <typeinfo>
 #include <utility>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/coro/detail/control_block.hpp>
 #include <spindle/exec/detail/strand_task_scope.hpp>
 #include <spindle/exec/strand.hpp>

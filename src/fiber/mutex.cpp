@@ -1,7 +1,7 @@
 // fiber::sync::mutex: the protocol (steps 1-5, MU1-MU3) is in mutex.hpp.
 #include <spindle/fiber/sync/mutex.hpp>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/fiber/no_suspend_scope.hpp>
 
 namespace spindle::fiber::sync {

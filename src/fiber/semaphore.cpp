@@ -1,7 +1,7 @@
 // fiber::sync::semaphore: the protocol (steps 1-4, SEM1-SEM4) is in semaphore.hpp.
 #include <spindle/fiber/sync/semaphore.hpp>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/fiber/no_suspend_scope.hpp>
 
 namespace spindle::fiber::sync {

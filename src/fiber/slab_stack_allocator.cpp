@@ -26,7 +26,7 @@
 #include <new>
 #include <utility>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/core/spinlock_guard.hpp>
 #include <spindle/context/stack_slab.hpp>
 

@@ -3,7 +3,7 @@
 
 #include <chrono>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/fiber/fiber.hpp>
 #include <spindle/fiber/no_suspend_scope.hpp>
 #include <spindle/fiber/suspend.hpp>

@@ -2,7 +2,7 @@
 // job_counter shares, is sync::detail::countdown (sync/detail/countdown.hpp).
 #include <spindle/fiber/sync/wait_group.hpp>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 
 namespace spindle::fiber::sync {
 

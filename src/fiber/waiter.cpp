@@ -2,7 +2,7 @@
 // waiter.hpp.
 #include <spindle/fiber/sync/waiter.hpp>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/fiber/fiber.hpp>
 #include <spindle/fiber/no_suspend_scope.hpp>
 #include <spindle/fiber/suspend.hpp>

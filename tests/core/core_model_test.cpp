@@ -9,10 +9,10 @@
 
 #include <gtest/gtest.h>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/core/intrusive/mpsc_stack.hpp>
 #include <spindle/core/spinlock.hpp>
-#include <spindle/sim/model_check.hpp>
+#include <spindle/testing/model_check.hpp>
 #include <spindle/twist/shared.hpp>
 #include <spindle/twist/thread.hpp>
 
@@ -31,7 +31,7 @@ constexpr test::exploration_plan kPlan{
 
 TEST(SpinlockModel, MutualExclusionAndPublication) {
   for (const sim::options& opts : test::model_explorations(kPlan)) {
-    sim::model_check(opts, [] {
+    spindle::testing::model_check(opts, [] {
       core::spinlock lock;
       twist::shared<int> counter{0};
       auto work = [&] {
@@ -52,7 +52,7 @@ TEST(SpinlockModel, MutualExclusionAndPublication) {
 
 TEST(SpinlockModel, TryLockNeverAdmitsTwo) {
   for (const sim::options& opts : test::model_explorations(kPlan)) {
-    sim::model_check(opts, [] {
+    spindle::testing::model_check(opts, [] {
       core::spinlock lock;
       twist::shared<int> inside{0};
       auto attempt = [&] {
@@ -75,7 +75,7 @@ struct node : core::intrusive::forward_hook<> {
 
 TEST(MpscStackModel, EveryPushIsPoppedOnceWithItsValue) {
   for (const sim::options& opts : test::model_explorations(kPlan)) {
-    sim::model_check(opts, [] {
+    spindle::testing::model_check(opts, [] {
       core::intrusive::mpsc_stack<node> stack;
       std::array<node, 4> nodes;
       auto produce = [&](int first) {

@@ -10,12 +10,12 @@
 
 #include <gtest/gtest.h>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/exec/compute_pool.hpp>
 #include <spindle/exec/executor.hpp>
 #include <spindle/exec/fast_pool.hpp>
 #include <spindle/exec/strand.hpp>
-#include <spindle/sim/model_check.hpp>
+#include <spindle/testing/model_check.hpp>
 #include <spindle/twist/atomic.hpp>
 #include <spindle/twist/shared.hpp>
 #include <spindle/twist/thread.hpp>
@@ -53,19 +53,19 @@ void tasks_submitting_tasks(exec::pool_options options) {
 
 TEST(FastPoolModel, TasksSubmittingTasks) {
   for (const sim::options& opts : test::model_explorations(kPlan)) {
-    sim::model_check(opts, [] { tasks_submitting_tasks<exec::fast_pool>(test::model_pool()); });
+    spindle::testing::model_check(opts, [] { tasks_submitting_tasks<exec::fast_pool>(test::model_pool()); });
   }
 }
 
 TEST(ComputePoolModel, TasksSubmittingTasks) {
   for (const sim::options& opts : test::model_explorations(kPlan)) {
-    sim::model_check(opts, [] { tasks_submitting_tasks<exec::compute_pool>(test::model_pool()); });
+    spindle::testing::model_check(opts, [] { tasks_submitting_tasks<exec::compute_pool>(test::model_pool()); });
   }
 }
 
 TEST(ComputePoolModel, LockFreeQueue) {
   for (const sim::options& opts : test::model_explorations(kPlan)) {
-    sim::model_check(opts, [] {
+    spindle::testing::model_check(opts, [] {
       exec::pool_options options = test::model_pool();
       options.global_queue = exec::global_queue_kind::lock_free;
       options.lock_free_capacity = 2;  // spills into the list after two
@@ -81,7 +81,7 @@ TEST(ComputePoolModel, LockFreeQueue) {
 // as searching or unparked trips them).
 TEST(FastPoolModel, ABurstWakesWorkersThroughTheSurplusOfASteal) {
   for (const sim::options& opts : test::model_explorations(kPlan)) {
-    sim::model_check(opts, [] {
+    spindle::testing::model_check(opts, [] {
       exec::fast_pool pool(test::model_pool(4));
       twist::atomic<int> done{0};
       exec::submit(pool, [&] {
@@ -100,7 +100,7 @@ TEST(FastPoolModel, ABurstWakesWorkersThroughTheSurplusOfASteal) {
 // effects must be visible to wait_idle's caller.
 TEST(FastPoolModel, SubmitToAParkedPoolRunsAndPublishes) {
   for (const sim::options& opts : test::model_explorations(kPlan)) {
-    sim::model_check(opts, [] {
+    spindle::testing::model_check(opts, [] {
       exec::fast_pool pool(test::model_pool());
       twist::shared<int> result{0};
       for (int i = 0; i < 3; ++i) twist::this_thread::yield();  // let the workers park
@@ -115,7 +115,7 @@ TEST(FastPoolModel, SubmitToAParkedPoolRunsAndPublishes) {
 // are joined.
 TEST(FastPoolModel, StopWhileBusyDrainsEverything) {
   for (const sim::options& opts : test::model_explorations(kPlan)) {
-    sim::model_check(opts, [] {
+    spindle::testing::model_check(opts, [] {
       twist::atomic<int> done{0};
       {
         exec::fast_pool pool(test::model_pool());
@@ -136,7 +136,7 @@ TEST(FastPoolModel, StopWhileBusyDrainsEverything) {
 // checks the counter needs no lock.
 TEST(StrandModel, SerializesWithoutALock) {
   for (const sim::options& opts : test::model_explorations(kPlan)) {
-    sim::model_check(opts, [] {
+    spindle::testing::model_check(opts, [] {
       exec::fast_pool pool(test::model_pool());
       twist::shared<int> counter{0};
       {
@@ -175,7 +175,7 @@ TEST(WorkStealingDequeModel, OwnerAndThievesTakeEveryTaskOnce) {
     twist::atomic<int> taken{0};
   };
   for (const sim::options& opts : test::model_explorations(kPlan)) {
-    sim::model_check(opts, [] {
+    spindle::testing::model_check(opts, [] {
       constexpr std::size_t kItems = 5;
       std::array<item, kItems> items;
       exec::detail::work_stealing_deque deque;

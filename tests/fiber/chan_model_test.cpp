@@ -8,14 +8,14 @@
 
 #include <gtest/gtest.h>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/exec/fast_pool.hpp>
 #include <spindle/fiber/chan/channel.hpp>
 #include <spindle/fiber/chan/select.hpp>
 #include <spindle/fiber/fiber.hpp>
 #include <spindle/fiber/sync/event.hpp>
 #include <spindle/fiber/sync/wait_group.hpp>
-#include <spindle/sim/model_check.hpp>
+#include <spindle/testing/model_check.hpp>
 #include <spindle/twist/atomic.hpp>
 #include <spindle/twist/shared.hpp>
 #include <spindle/twist/thread.hpp>
@@ -36,7 +36,7 @@ namespace {
 // The channel is freed by the thread right after its last recv.
 TEST(ChanModel, UnbufferedHandOff) {
   for (const sim::options& opts : test::model_explorations(test::fiber_plan)) {
-    sim::model_check(opts, [] {
+    spindle::testing::model_check(opts, [] {
       exec::fast_pool pool(test::model_pool());
       auto ch = std::make_unique<chan::channel<int>>();
       chan::channel<int>* raw = ch.get();
@@ -62,7 +62,7 @@ TEST(ChanModel, UnbufferedHandOff) {
 // received (the receiver drains until closed).
 TEST(ChanModel, CloseRacesSendAndRecv) {
   for (const sim::options& opts : test::model_explorations(test::fiber_plan)) {
-    sim::model_check(opts, [] {
+    spindle::testing::model_check(opts, [] {
       exec::fast_pool pool(test::model_pool());
       chan::channel<int> ch(1);
       twist::atomic<int> sent{0};
@@ -92,7 +92,7 @@ TEST(ChanModel, CloseRacesSendAndRecv) {
 // case's waiter must be gone before select returns (the select's frame is reused after).
 TEST(ChanModel, SelectOverTwoChannelsWithASenderOnEach) {
   for (const sim::options& opts : test::model_explorations(test::fiber_plan)) {
-    sim::model_check(opts, [] {
+    spindle::testing::model_check(opts, [] {
       exec::fast_pool pool(test::model_pool());
       chan::channel<int> a;
       chan::channel<int> b;
@@ -128,7 +128,7 @@ TEST(ChanModel, SelectOverTwoChannelsWithASenderOnEach) {
 // complete (no deadlock: locks by address) and agree on which channel it was.
 TEST(ChanModel, OppositeSelectsMeet) {
   for (const sim::options& opts : test::model_explorations(test::fiber_plan)) {
-    sim::model_check(opts, [] {
+    spindle::testing::model_check(opts, [] {
       exec::fast_pool pool(test::model_pool());
       chan::channel<int> a;
       chan::channel<int> b;
@@ -158,7 +158,7 @@ TEST(ChanModel, OppositeSelectsMeet) {
 // from the select means the receiver got its value.
 TEST(ChanModel, CloseRacesSelect) {
   for (const sim::options& opts : test::model_explorations(test::fiber_plan)) {
-    sim::model_check(opts, [] {
+    spindle::testing::model_check(opts, [] {
       exec::fast_pool pool(test::model_pool());
       chan::channel<int> ch;
       chan::channel<int> never;

@@ -14,14 +14,14 @@
 
 #include <gtest/gtest.h>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/exec/fast_pool.hpp>
 #include <spindle/fiber/chan/channel.hpp>
 #include <spindle/fiber/chan/select.hpp>
 #include <spindle/fiber/fiber.hpp>
 #include <spindle/fiber/sync/wait_group.hpp>
 #include <spindle/fiber/timer_service.hpp>
-#include <spindle/sim/model_check.hpp>
+#include <spindle/testing/model_check.hpp>
 #include <spindle/twist/atomic.hpp>
 #include <spindle/twist/shared.hpp>
 #include <spindle/twist/thread.hpp>
@@ -81,13 +81,13 @@ void timed_recv_races_timed_send(bool receiver_in_fiber) {
 
 TEST(ChanTimedModel, FiberTimedRecvRacesTimedSend) {
   for (const sim::options& opts : test::model_explorations(kPlan)) {
-    sim::model_check(opts, [] { timed_recv_races_timed_send(/*receiver_in_fiber=*/true); });
+    spindle::testing::model_check(opts, [] { timed_recv_races_timed_send(/*receiver_in_fiber=*/true); });
   }
 }
 
 TEST(ChanTimedModel, ThreadTimedRecvRacesTimedSend) {
   for (const sim::options& opts : test::model_explorations(kPlan)) {
-    sim::model_check(opts, [] { timed_recv_races_timed_send(/*receiver_in_fiber=*/false); });
+    spindle::testing::model_check(opts, [] { timed_recv_races_timed_send(/*receiver_in_fiber=*/false); });
   }
 }
 
@@ -97,7 +97,7 @@ TEST(ChanTimedModel, ThreadTimedRecvRacesTimedSend) {
 // never delivered, a sent one never lost).
 TEST(ChanTimedModel, TimedSendRacesRecvAtTheDeadline) {
   for (const sim::options& opts : test::model_explorations(kPlan)) {
-    sim::model_check(opts, [] {
+    spindle::testing::model_check(opts, [] {
       timed_party sender(/*in_fiber=*/true);
       chan::channel<int> ch(1);
       SPINDLE_VERIFY(ch.try_send(1) == chan::send_status::sent, "the ring has room");
@@ -127,7 +127,7 @@ TEST(ChanTimedModel, TimedSendRacesRecvAtTheDeadline) {
 // timed_out — or, if they met first, received and sent together.
 TEST(ChanTimedModel, CloseRacesTimedRecvAndSend) {
   for (const sim::options& opts : test::model_explorations(kPlan)) {
-    sim::model_check(opts, [] {
+    spindle::testing::model_check(opts, [] {
       timed_party receiver(/*in_fiber=*/true);
       chan::channel<int> ch;
       twist::shared<int> got{0};  // 1: received, 2: closed, 3: timed out
@@ -155,7 +155,7 @@ TEST(ChanTimedModel, CloseRacesTimedRecvAndSend) {
 // completes or none: the select's outcome and the senders' reports agree value for value.
 TEST(ChanTimedModel, TimedSelectRacesTwoSenders) {
   for (const sim::options& opts : test::model_explorations(kPlan)) {
-    sim::model_check(opts, [] {
+    spindle::testing::model_check(opts, [] {
       timed_party selector(/*in_fiber=*/true);
       chan::channel<int> a;
       chan::channel<int> b;
@@ -200,7 +200,7 @@ TEST(ChanTimedModel, TimedSelectRacesTwoSenders) {
 // recv: the select's send case completes exactly when the thread received its value.
 TEST(ChanTimedModel, TimedSelectSendCaseRacesTimedRecv) {
   for (const sim::options& opts : test::model_explorations(kPlan)) {
-    sim::model_check(opts, [] {
+    spindle::testing::model_check(opts, [] {
       timed_party selector(/*in_fiber=*/false);
       auto* ch = new chan::channel<int>;
       twist::shared<int> outcome{-1};

@@ -7,14 +7,14 @@
 
 #include <gtest/gtest.h>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/exec/fast_pool.hpp>
 #include <spindle/fiber/fiber.hpp>
 #include <spindle/fiber/sync/event.hpp>
 #include <spindle/fiber/sync/mutex.hpp>
 #include <spindle/fiber/sync/wait_group.hpp>
 #include <spindle/fiber/timer_service.hpp>
-#include <spindle/sim/model_check.hpp>
+#include <spindle/testing/model_check.hpp>
 #include <spindle/twist/shared.hpp>
 #include <spindle/twist/thread.hpp>
 
@@ -32,7 +32,7 @@ namespace {
 // without happens-before is a data race.
 TEST(FiberModel, MutexHandOffBetweenFibers) {
   for (const sim::options& opts : test::model_explorations(test::fiber_plan)) {
-    sim::model_check(opts, [] {
+    spindle::testing::model_check(opts, [] {
       exec::fast_pool pool(test::model_pool());
       fiber::sync::mutex mu;
       fiber::sync::wait_group group;
@@ -59,7 +59,7 @@ TEST(FiberModel, MutexHandOffBetweenFibers) {
 // suspends; hand-off goes both ways.
 TEST(FiberModel, MutexFiberAndPlainThread) {
   for (const sim::options& opts : test::model_explorations(test::fiber_plan)) {
-    sim::model_check(opts, [] {
+    spindle::testing::model_check(opts, [] {
       exec::fast_pool pool(test::model_pool());
       fiber::sync::mutex mu;
       fiber::sync::event fiber_done;
@@ -93,7 +93,7 @@ TEST(FiberModel, MutexFiberAndPlainThread) {
 // The group lives on the heap and is freed right after the last wait.
 TEST(FiberModel, WaitGroupReuse) {
   for (const sim::options& opts : test::model_explorations(test::fiber_plan)) {
-    sim::model_check(opts, [] {
+    spindle::testing::model_check(opts, [] {
       exec::fast_pool pool(test::model_pool());
       auto group = std::make_unique<fiber::sync::wait_group>();
       twist::shared<int> work{0};
@@ -120,7 +120,7 @@ TEST(FiberModel, WaitGroupReuse) {
 // the waiter.
 TEST(FiberModel, WaitGroupAddRacesTheLastDone) {
   for (const sim::options& opts : test::model_explorations(test::fiber_plan)) {
-    sim::model_check(opts, [] {
+    spindle::testing::model_check(opts, [] {
       exec::fast_pool pool(test::model_pool());
       fiber::sync::wait_group group;
       group.add(1);
@@ -140,7 +140,7 @@ TEST(FiberModel, WaitGroupAddRacesTheLastDone) {
 // fire() races a fiber's and a thread's wait(); the event is freed by the last waiter.
 TEST(FiberModel, EventFireRacesWait) {
   for (const sim::options& opts : test::model_explorations(test::fiber_plan)) {
-    sim::model_check(opts, [] {
+    spindle::testing::model_check(opts, [] {
       exec::fast_pool pool(test::model_pool());
       auto ready = std::make_unique<fiber::sync::event>();
       fiber::sync::event fiber_done;
@@ -168,7 +168,7 @@ TEST(FiberModel, EventFireRacesWait) {
 // the pool stop (virtual time in sim builds).
 TEST(FiberModel, SleepAndYield) {
   for (const sim::options& opts : test::model_explorations(test::fiber_plan)) {
-    sim::model_check(opts, [] {
+    spindle::testing::model_check(opts, [] {
       fiber::timer_service timers;
       exec::fast_pool pool(test::model_pool());
       fiber::sync::wait_group group;

@@ -10,12 +10,12 @@
 
 #include <gtest/gtest.h>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/exec/fast_pool.hpp>
 #include <spindle/fiber/chan/channel.hpp>
 #include <spindle/fiber/fiber.hpp>
 #include <spindle/fiber/sync/wait_group.hpp>
-#include <spindle/sim/model_check.hpp>
+#include <spindle/testing/model_check.hpp>
 #include <spindle/twist/shared.hpp>
 
 #include "model.hpp"
@@ -31,7 +31,7 @@ namespace {
 TEST(HandOffModel, TokenRingOverUnbufferedChannels) {
   for (const sim::options& opts :
        spindle::test::model_explorations({.budget = std::chrono::milliseconds(300)})) {
-    sim::model_check(opts, [] {
+    spindle::testing::model_check(opts, [] {
       constexpr int fibers = 3;
       constexpr int laps = 2;
       exec::fast_pool pool(spindle::test::model_pool(2));

@@ -9,9 +9,9 @@
 
 #include <gtest/gtest.h>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/fiber/pool/fiber_pool.hpp>
-#include <spindle/sim/model_check.hpp>
+#include <spindle/testing/model_check.hpp>
 #include <spindle/twist/atomic.hpp>
 #include <spindle/twist/shared.hpp>
 #include <spindle/twist/thread.hpp>
@@ -41,7 +41,7 @@ fp::options two_by_four() {
 // the parent's read after wait() (and the parent's before the main thread's).
 TEST(FiberPoolModel, JobWaitsOnCounterAnotherJobDecrements) {
   for (const sim::options& opts : test::model_explorations(kPlan)) {
-    sim::model_check(opts, [] {
+    spindle::testing::model_check(opts, [] {
       fp::fiber_pool pool(two_by_four());
       twist::shared<int> child_wrote{0};
       twist::shared<int> parent_saw{0};
@@ -65,7 +65,7 @@ TEST(FiberPoolModel, JobWaitsOnCounterAnotherJobDecrements) {
 // A plain thread waits on the outer counter at the same time.
 TEST(FiberPoolModel, LastDecrementRacesTheWait) {
   for (const sim::options& opts : test::model_explorations(kPlan)) {
-    sim::model_check(opts, [] {
+    spindle::testing::model_check(opts, [] {
       fp::fiber_pool pool(two_by_four());
       twist::shared<int> a{0};
       twist::shared<int> b{0};
@@ -93,7 +93,7 @@ TEST(FiberPoolModel, LastDecrementRacesTheWait) {
 // lock bit, the end must put the waiters back, for the new job's end to wake them.
 TEST(FiberPoolModel, SubmitRacesTheLastEnd) {
   for (const sim::options& opts : test::model_explorations(kPlan)) {
-    sim::model_check(opts, [] {
+    spindle::testing::model_check(opts, [] {
       fp::fiber_pool pool(two_by_four());
       twist::atomic<int> runs{0};
       auto work = [&] { runs.fetch_add(1, std::memory_order_relaxed); };
@@ -112,7 +112,7 @@ TEST(FiberPoolModel, SubmitRacesTheLastEnd) {
 // including children submitted during stop() and parents parked on them.
 TEST(FiberPoolModel, ShutdownWithJobsInFlight) {
   for (const sim::options& opts : test::model_explorations(kPlan)) {
-    sim::model_check(opts, [] {
+    spindle::testing::model_check(opts, [] {
       twist::atomic<int> runs{0};
       // The jobs' callables outlive the pool: its destructor still runs them.
       auto child = [&] { runs.fetch_add(1, std::memory_order_relaxed); };

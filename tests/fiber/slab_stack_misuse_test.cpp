@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/context/stack.hpp>
 #include <spindle/exec/manual_executor.hpp>
 #include <spindle/fiber/fiber.hpp>

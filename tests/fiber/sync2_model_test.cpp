@@ -7,7 +7,7 @@
 
 #include <gtest/gtest.h>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/exec/fast_pool.hpp>
 #include <spindle/fiber/fiber.hpp>
 #include <spindle/fiber/sync/barrier.hpp>
@@ -15,7 +15,7 @@
 #include <spindle/fiber/sync/mutex.hpp>
 #include <spindle/fiber/sync/semaphore.hpp>
 #include <spindle/fiber/sync/wait_group.hpp>
-#include <spindle/sim/model_check.hpp>
+#include <spindle/testing/model_check.hpp>
 #include <spindle/twist/atomic.hpp>
 #include <spindle/twist/shared.hpp>
 #include <spindle/twist/thread.hpp>
@@ -41,7 +41,7 @@ constexpr int kRounds = 2;
 // waking the others.
 TEST(Sync2Model, BarrierGenerations) {
   for (const sim::options& opts : test::model_explorations(test::fiber_plan)) {
-    sim::model_check(opts, [] {
+    spindle::testing::model_check(opts, [] {
       exec::fast_pool pool(test::model_pool());
       twist::shared<int> cells[kRounds][kParties] = {};
       twist::shared<int> generations{0};
@@ -79,7 +79,7 @@ TEST(Sync2Model, BarrierGenerations) {
 // plain cell, so two holders at once, or a hand-off without happens-before, is a data race.
 TEST(Sync2Model, SemaphoreAsMutex) {
   for (const sim::options& opts : test::model_explorations(test::fiber_plan)) {
-    sim::model_check(opts, [] {
+    spindle::testing::model_check(opts, [] {
       exec::fast_pool pool(test::model_pool());
       fiber::sync::semaphore sem(1, 1);
       fiber::sync::wait_group fibers;
@@ -115,7 +115,7 @@ TEST(Sync2Model, SemaphoreAsMutex) {
 // none is made up.
 TEST(Sync2Model, SemaphorePermitsNeverExceeded) {
   for (const sim::options& opts : test::model_explorations(test::fiber_plan)) {
-    sim::model_check(opts, [] {
+    spindle::testing::model_check(opts, [] {
       exec::fast_pool pool(test::model_pool());
       fiber::sync::semaphore sem(0);
       fiber::sync::wait_group fibers;
@@ -152,7 +152,7 @@ TEST(Sync2Model, SemaphorePermitsNeverExceeded) {
 // waiter that is about to sleep deadlocks the run.
 TEST(Sync2Model, ConditionVariableProducerConsumer) {
   for (const sim::options& opts : test::model_explorations(test::fiber_plan)) {
-    sim::model_check(opts, [] {
+    spindle::testing::model_check(opts, [] {
       exec::fast_pool pool(test::model_pool());
       fiber::sync::mutex mu;
       fiber::sync::condition_variable nonempty;
@@ -199,7 +199,7 @@ TEST(Sync2Model, ConditionVariableProducerConsumer) {
 // have enqueued (each holds the mutex from counting itself until its wait enqueued it).
 TEST(Sync2Model, ConditionVariableNotifyAllRacesWait) {
   for (const sim::options& opts : test::model_explorations(test::fiber_plan)) {
-    sim::model_check(opts, [] {
+    spindle::testing::model_check(opts, [] {
       exec::fast_pool pool(test::model_pool());
       fiber::sync::mutex mu;
       auto cv = std::make_unique<fiber::sync::condition_variable>();

@@ -11,14 +11,14 @@
 
 #include <gtest/gtest.h>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/core/intrusive/queue.hpp>
 #include <spindle/core/spinlock.hpp>
 #include <spindle/fiber/sync/condition_variable.hpp>
 #include <spindle/fiber/sync/event.hpp>
 #include <spindle/fiber/sync/mutex.hpp>
 #include <spindle/fiber/sync/waiter.hpp>
-#include <spindle/sim/model_check.hpp>
+#include <spindle/testing/model_check.hpp>
 #include <spindle/twist/atomic.hpp>
 #include <spindle/twist/clock.hpp>
 #include <spindle/twist/shared.hpp>
@@ -83,7 +83,7 @@ class box {
 // wake was delivered to it, and then sees what the waker wrote before waking.
 void timeout_races_wake(bool in_fiber) {
   for (const sim::options& opts : test::model_explorations(kPlan)) {
-    sim::model_check(opts, [in_fiber] {
+    spindle::testing::model_check(opts, [in_fiber] {
       test::timed_party owner(in_fiber);
       box b;
       twist::shared<int> payload{0};
@@ -110,7 +110,7 @@ TEST(TimedModel, ThreadTimeoutRacesWake) { timeout_races_wake(/*in_fiber=*/false
 // for a thread) and the claim land close together, in every order the exploration reaches.
 void timeout_races_wake_at_the_deadline(bool in_fiber) {
   for (const sim::options& opts : test::model_explorations(kPlan)) {
-    sim::model_check(opts, [in_fiber] {
+    spindle::testing::model_check(opts, [in_fiber] {
       test::timed_party owner(in_fiber);
       box b;
       twist::atomic<bool> started{false};
@@ -148,7 +148,7 @@ TEST(TimedModel, ThreadTimeoutRacesWakeAtTheDeadline) {
 // otherwise the test thread frees it at the end.
 TEST(TimedModel, MutexTryLockForRacesUnlock) {
   for (const sim::options& opts : test::model_explorations(kPlan)) {
-    sim::model_check(opts, [] {
+    spindle::testing::model_check(opts, [] {
       test::timed_party waiter(/*in_fiber=*/true);
       auto* mu = new fiber::sync::mutex;
       twist::shared<int> counter{0};
@@ -186,7 +186,7 @@ TEST(TimedModel, MutexTryLockForRacesUnlock) {
 // counts under it; the counts add up, and the mutex is free at the end.
 TEST(TimedModel, MutexTwoTimedWaiters) {
   for (const sim::options& opts : test::model_explorations(kPlan)) {
-    sim::model_check(opts, [] {
+    spindle::testing::model_check(opts, [] {
       test::timed_party in_fiber(/*in_fiber=*/true);
       test::timed_party on_thread(/*in_fiber=*/false);
       fiber::sync::mutex mu;
@@ -220,7 +220,7 @@ TEST(TimedModel, MutexTwoTimedWaiters) {
 // the notify may still be in wake() (CV2); after a timeout the test thread frees it.
 TEST(TimedModel, ConditionVariableWaitForRacesNotifyOne) {
   for (const sim::options& opts : test::model_explorations(kPlan)) {
-    sim::model_check(opts, [] {
+    spindle::testing::model_check(opts, [] {
       test::timed_party waiter(/*in_fiber=*/true);
       fiber::sync::mutex mu;
       auto* cv = new fiber::sync::condition_variable;
@@ -256,7 +256,7 @@ TEST(TimedModel, ConditionVariableWaitForRacesNotifyOne) {
 // must still be woken: a queue left broken by the unlink, or a lost wakeup, deadlocks.
 TEST(TimedModel, ConditionVariableNotifyAllWithATimedWaiter) {
   for (const sim::options& opts : test::model_explorations(kPlan)) {
-    sim::model_check(opts, [] {
+    spindle::testing::model_check(opts, [] {
       test::timed_party timed(/*in_fiber=*/true);
       test::timed_party untimed(/*in_fiber=*/false);
       fiber::sync::mutex mu;
@@ -287,7 +287,7 @@ TEST(TimedModel, ConditionVariableNotifyAllWithATimedWaiter) {
 // test thread frees it after fire().
 void event_wait_for_races_fire(bool in_fiber) {
   for (const sim::options& opts : test::model_explorations(kPlan)) {
-    sim::model_check(opts, [in_fiber] {
+    spindle::testing::model_check(opts, [in_fiber] {
       test::timed_party owner(in_fiber);
       auto* ev = new fiber::sync::event;
       twist::shared<int> payload{0};

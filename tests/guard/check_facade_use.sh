@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The facade guard (DESIGN.md): toolbox code — src/ and include/spindle/ — touches shared
+# The facade guard (docs/design.md): toolbox code — src/ and include/spindle/ — touches shared
 # memory and blocks only through spindle::twist. This fails, listing file:line, if toolbox code
 # names std::atomic, std::thread, std::this_thread, std::mutex, std::condition_variable (or
 # their <headers>), a raw futex syscall, or an OS sleep.

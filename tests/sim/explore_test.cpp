@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/sim/explore.hpp>
 #include <spindle/twist/atomic.hpp>
 #include <spindle/twist/clock.hpp>

@@ -8,8 +8,8 @@
 
 #include <gtest/gtest.h>
 
-#include <spindle/config.hpp>
-#include <spindle/sim/model_check.hpp>
+#include <spindle/base/config.hpp>
+#include <spindle/testing/model_check.hpp>
 #include <spindle/twist/atomic.hpp>
 #include <spindle/twist/condition_variable.hpp>
 #include <spindle/twist/futex.hpp>
@@ -196,7 +196,7 @@ TEST(GtestIntegration, ExpectFailureInASimulatedThreadEndsTheRun) {
   {
     ::testing::ScopedFakeTestPartResultReporter capture(
         ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD, &failures);
-    sim::model_check(quick(), [] {
+    testing::model_check(quick(), [] {
       twist::atomic<int> x{0};
       twist::thread t([&] { x.store(1); });
       EXPECT_EQ(x.load(), 0) << "the other thread ran first";

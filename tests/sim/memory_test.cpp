@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/sim/explore.hpp>
 #include <spindle/twist/atomic.hpp>
 #include <spindle/twist/shared.hpp>

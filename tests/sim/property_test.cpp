@@ -9,9 +9,9 @@
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/core/intrusive/mpsc_stack.hpp>
-#include <spindle/sim/rapidcheck.hpp>
+#include <spindle/testing/rapidcheck.hpp>
 #include <spindle/twist/atomic.hpp>
 #include <spindle/twist/shared.hpp>
 #include <spindle/twist/thread.hpp>
@@ -53,7 +53,7 @@ void push_and_drain(const std::vector<int>& first, const std::vector<int>& secon
 }
 
 RC_GTEST_PROP(SimProperty, MpscStackDeliversEveryValueUnderAnySchedule,
-              (sim::schedule_seed seed)) {
+              (spindle::testing::schedule_seed seed)) {
   const auto values = [] {
     return *rc::gen::container<std::vector<int>>(*rc::gen::inRange<std::size_t>(0, 5),
                                                  rc::gen::arbitrary<int>());
@@ -62,7 +62,7 @@ RC_GTEST_PROP(SimProperty, MpscStackDeliversEveryValueUnderAnySchedule,
   const std::vector<int> second = values();
   sim::options opts;
   opts.max_runs = 4;
-  const sim::result r = sim::explore_seed(seed, opts, [&] { push_and_drain(first, second); });
+  const sim::result r = spindle::testing::explore_seed(seed, opts, [&] { push_and_drain(first, second); });
   RC_LOG() << r.report;
   RC_ASSERT(r.ok());
 }
@@ -70,12 +70,12 @@ RC_GTEST_PROP(SimProperty, MpscStackDeliversEveryValueUnderAnySchedule,
 // A broken counter: the property fails, and RapidCheck shrinks the generated input.
 TEST(SimProperty, FailingPropertyIsFoundAndShrunk) {
   std::atomic<int> smallest_failing{1 << 30};
-  const bool passed = rc::check("lost updates", [&](sim::schedule_seed seed) {
+  const bool passed = rc::check("lost updates", [&](spindle::testing::schedule_seed seed) {
     const int increments = *rc::gen::inRange(1, 6);
     sim::options opts;
     opts.max_runs = 50;
     opts.shrink = false;
-    const sim::result r = sim::explore_seed(seed, opts, [&] {
+    const sim::result r = spindle::testing::explore_seed(seed, opts, [&] {
       twist::atomic<int> counter{0};
       auto add = [&] {
         for (int i = 0; i < increments; ++i) counter.store(counter.load() + 1);

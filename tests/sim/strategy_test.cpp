@@ -7,7 +7,7 @@
 #include <mutex>
 #include <string>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/sim/explore.hpp>
 #include <spindle/twist/atomic.hpp>
 #include <spindle/twist/mutex.hpp>

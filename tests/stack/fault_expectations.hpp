@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 
 #ifdef _WIN32
 #define WIN32_LEAN_AND_MEAN

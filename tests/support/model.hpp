@@ -1,5 +1,5 @@
 // What model tests share: the explorations a model test runs, and the small pools they use.
-// In sim builds sim::model_check explores the body with each of the options; in std and
+// In sim builds testing::model_check explores the body with each of the options; in std and
 // faulty builds it repeats the body on real threads (stress_iterations, within the stress
 // budget) and the strategy fields are not read.
 #pragma once

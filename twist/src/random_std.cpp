@@ -17,7 +17,7 @@ std::uint64_t fresh_seed() {
 }  // namespace
 
 std::uint64_t next_u64() noexcept {
-  thread_local detail::xoshiro256 generator{fresh_seed()};
+  thread_local base::xoshiro256 generator{fresh_seed()};
   return generator.next();
 }
 

@@ -25,7 +25,7 @@
 // hand-written on std::atomic<bool> (the test core.zero_cost.* compares their disassembly).
 #pragma once
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/twist/atomic.hpp>
 #include <spindle/twist/spin_wait.hpp>
 

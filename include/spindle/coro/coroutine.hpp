@@ -52,7 +52,7 @@
 #include <type_traits>
 #include <utility>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/context/stack.hpp>
 #include <spindle/context/stack_pool.hpp>
 #include <spindle/context/stack_view.hpp>

@@ -20,7 +20,7 @@
 // way, so translation units built both ways agree about it.
 #pragma once
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/twist/thread_local.hpp>
 
 namespace spindle::fiber {

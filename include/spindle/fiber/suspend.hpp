@@ -34,7 +34,7 @@
 #include <type_traits>
 #include <utility>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/fiber/detail/fiber_block.hpp>
 #include <spindle/fiber/handle.hpp>
 #include <spindle/fiber/no_suspend_scope.hpp>

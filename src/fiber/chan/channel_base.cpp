@@ -2,7 +2,7 @@
 // protocol (CHAN1-6, steps 1-5) is in channel_base.hpp.
 #include <spindle/fiber/chan/detail/channel_base.hpp>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/core/intrusive/queue.hpp>
 #include <spindle/fiber/detail/fiber_block.hpp>
 #include <spindle/fiber/fiber.hpp>

@@ -2,7 +2,7 @@
 // timed operations (CLAIM2).
 #include <spindle/fiber/chan/detail/parker.hpp>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/fiber/detail/fiber_block.hpp>
 #include <spindle/fiber/suspend.hpp>
 

@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/fiber/no_suspend_scope.hpp>
 #include <spindle/twist/clock.hpp>
 #include <spindle/twist/random.hpp>

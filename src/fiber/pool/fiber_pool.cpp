@@ -6,7 +6,7 @@
 #include <exception>
 #include <limits>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/core/spinlock_guard.hpp>
 #include <spindle/twist/futex.hpp>
 

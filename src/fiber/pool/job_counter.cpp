@@ -3,7 +3,7 @@
 // wait node.
 #include <spindle/fiber/pool/job_counter.hpp>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 
 namespace spindle::fiber::pool {
 

@@ -6,7 +6,7 @@
 #include <exception>
 #include <utility>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/coro/detail/control_block.hpp>
 #include <spindle/fiber/no_suspend_scope.hpp>
 #include <spindle/fiber/pool/fiber_pool.hpp>

@@ -1,7 +1,7 @@
 // fiber::pool::detail::wait_node: the protocol (steps 1-3, NODE1, NODE2) is in wait_node.hpp.
 #include <spindle/fiber/pool/detail/wait_node.hpp>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/fiber/pool/detail/pool_fiber.hpp>
 #include <spindle/fiber/pool/fiber_pool.hpp>
 

@@ -14,7 +14,7 @@
 #include <atomic>
 #include <thread>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/core/spinlock.hpp>
 
 namespace {

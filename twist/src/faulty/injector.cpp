@@ -12,7 +12,7 @@
 #include <cstdint>
 #include <thread>
 
-#include <spindle/twist/detail/xoshiro256.hpp>
+#include <spindle/base/xoshiro256.hpp>
 #include <spindle/twist/faulty/config.hpp>
 #include <spindle/twist/faulty/fault_observer.hpp>
 
@@ -26,16 +26,8 @@ constexpr std::uint64_t kForeignThread = std::uint64_t{1} << 63;
 constexpr std::uint64_t kFaultStream = std::uint64_t{0x1} << 56;
 constexpr std::uint64_t kRandomStream = std::uint64_t{0x2} << 56;
 
-// The splitmix64 finalizer (Steele, Lea & Flood, "Fast splittable pseudorandom number
-// generators", 2014): a bijective 64-bit mix.
-std::uint64_t mix64(std::uint64_t x) noexcept {
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
-}
-
 std::uint64_t stream_seed(std::uint64_t global, std::uint64_t key, std::uint64_t stream) noexcept {
-  return mix64(global + mix64(key ^ stream));
+  return base::mix64(global + base::mix64(key ^ stream));
 }
 
 // Everything the injector keeps per thread; touched only by its own thread.
@@ -44,8 +36,8 @@ struct thread_state {
   bool observing = false;  // inside the observer: injection is suspended
   std::uint64_t key = 0;
   std::uint64_t step = 0;  // injection points and decisions so far
-  twist::detail::xoshiro256 faults{0};
-  twist::detail::xoshiro256 user_random{0};
+  base::xoshiro256 faults{0};
+  base::xoshiro256 user_random{0};
   fault_observer* observer = nullptr;
 };
 
@@ -57,8 +49,8 @@ std::atomic<std::uint64_t> next_foreign_thread{0};
 
 void restart(thread_state& state) noexcept {
   const std::uint64_t global = seed();
-  state.faults = twist::detail::xoshiro256{stream_seed(global, state.key, kFaultStream)};
-  state.user_random = twist::detail::xoshiro256{stream_seed(global, state.key, kRandomStream)};
+  state.faults = base::xoshiro256{stream_seed(global, state.key, kFaultStream)};
+  state.user_random = base::xoshiro256{stream_seed(global, state.key, kRandomStream)};
   state.step = 0;
   state.started = true;
 }
@@ -72,7 +64,7 @@ thread_state& self() noexcept {
   return state;
 }
 
-bool fires(twist::detail::xoshiro256& generator, std::uint32_t one_in) noexcept {
+bool fires(base::xoshiro256& generator, std::uint32_t one_in) noexcept {
   return one_in != 0 && generator.below(one_in) == 0;
 }
 

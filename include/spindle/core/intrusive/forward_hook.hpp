@@ -26,7 +26,7 @@
 // The design follows Boost.Intrusive's slist hooks in "safe mode" (I. Gaztañaga, 2005-).
 #pragma once
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 
 namespace spindle::core::intrusive {
 

@@ -23,7 +23,7 @@
 #include <iterator>
 #include <type_traits>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/core/intrusive/forward_hook.hpp>
 
 namespace spindle::core::intrusive {

@@ -34,7 +34,7 @@
 // exchange), but the type is meant for one: single-consumer code needs no further care.
 #pragma once
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/core/intrusive/forward_hook.hpp>
 #include <spindle/core/intrusive/forward_list.hpp>
 #include <spindle/twist/atomic.hpp>

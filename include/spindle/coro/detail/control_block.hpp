@@ -19,7 +19,7 @@
 #include <type_traits>
 #include <utility>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/context/execution_context.hpp>
 #include <spindle/context/stack.hpp>
 #include <spindle/context/stack_overflow_scope.hpp>

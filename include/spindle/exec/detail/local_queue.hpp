@@ -43,7 +43,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/exec/detail/injection_queue.hpp>
 #include <spindle/exec/task.hpp>
 #include <spindle/twist/atomic.hpp>

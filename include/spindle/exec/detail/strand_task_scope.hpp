@@ -23,7 +23,7 @@
 // the same either way, so translation units built both ways agree about it.
 #pragma once
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/exec/task.hpp>
 #include <spindle/twist/thread_local.hpp>
 

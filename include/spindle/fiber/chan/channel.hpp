@@ -56,7 +56,7 @@
 #include <type_traits>
 #include <utility>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/fiber/chan/detail/channel_base.hpp>
 #include <spindle/fiber/no_suspend_scope.hpp>
 #include <spindle/fiber/sync/waiter.hpp>

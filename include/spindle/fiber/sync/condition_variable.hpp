@@ -62,7 +62,7 @@
 #include <cstddef>
 #include <utility>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/core/intrusive/queue.hpp>
 #include <spindle/core/spinlock.hpp>
 #include <spindle/fiber/sync/mutex.hpp>

@@ -21,7 +21,7 @@
 
 #include <spindle/sim/options.hpp>
 #include <spindle/sim/result.hpp>
-#include <spindle/twist/mode.hpp>
+#include <spindle/base/mode.hpp>
 
 #if !SPINDLE_TWIST_MODE_SIM
 #error "spindle/sim/explore.hpp needs a sim build (SPINDLE_TWIST=sim); see spindle/sim/model_check.hpp"

@@ -1,29 +1,11 @@
-// Which facade backend this build uses. Exactly one of SPINDLE_TWIST_MODE_{STD,FAULTY,SIM}
-// is defined to 1, by the header CMake generates from the SPINDLE_TWIST option.
+// Which facade backend this build uses: twist::mode and twist::current_mode. The build mode is
+// base vocabulary (spindle/base/mode.hpp, so the simulator can test it too); the facade
+// re-exports it under its own name.
 #pragma once
 
-#include <spindle/twist/build_config.hpp>
-
-#ifndef SPINDLE_TWIST_MODE_STD
-#define SPINDLE_TWIST_MODE_STD 0
-#endif
-#ifndef SPINDLE_TWIST_MODE_FAULTY
-#define SPINDLE_TWIST_MODE_FAULTY 0
-#endif
-#ifndef SPINDLE_TWIST_MODE_SIM
-#define SPINDLE_TWIST_MODE_SIM 0
-#endif
-
-static_assert(SPINDLE_TWIST_MODE_STD + SPINDLE_TWIST_MODE_FAULTY + SPINDLE_TWIST_MODE_SIM == 1,
-              "exactly one facade backend must be selected");
+#include <spindle/base/mode.hpp>
 
 namespace spindle::twist {
-
-enum class mode { std_threads, faulty_threads, simulator };
-
-// The backend compiled into this build.
-inline constexpr mode current_mode = SPINDLE_TWIST_MODE_STD      ? mode::std_threads
-                                     : SPINDLE_TWIST_MODE_FAULTY ? mode::faulty_threads
-                                                                 : mode::simulator;
-
+using base::current_mode;
+using base::mode;
 }  // namespace spindle::twist

@@ -16,7 +16,7 @@
 
 #include <cstdint>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 
 namespace spindle::fiber::chan::detail {
 

@@ -7,7 +7,7 @@
 #include <cstddef>
 #include <vector>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/fiber/pool/job.hpp>
 
 namespace spindle::fiber::pool {

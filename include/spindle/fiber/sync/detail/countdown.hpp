@@ -44,7 +44,7 @@
 
 #include <cstdint>
 
-#include <spindle/config.hpp>
+#include <spindle/base/config.hpp>
 #include <spindle/core/intrusive/queue.hpp>
 #include <spindle/fiber/no_suspend_scope.hpp>
 #include <spindle/fiber/sync/detail/state_word.hpp>

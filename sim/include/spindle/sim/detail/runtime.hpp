@@ -20,12 +20,12 @@
 #include <cstring>
 #include <type_traits>
 
-// The one twist header the simulator uses: a leaf (no backend) shared by both layers.
-#include <spindle/twist/source_location.hpp>
+// Base vocabulary shared with the facade.
+#include <spindle/base/source_location.hpp>
 
 namespace spindle::sim::detail {
 
-using twist::source_location;
+using base::source_location;
 
 // What a step does. The names appear in traces.
 enum class operation : std::uint8_t {

@@ -6,7 +6,7 @@
 #include <cstdint>
 
 #include <spindle/sim/detail/runtime.hpp>
-#include <spindle/twist/detail/xoshiro256.hpp>
+#include <spindle/base/xoshiro256.hpp>
 #include <spindle/twist/source_location.hpp>
 
 namespace spindle::twist::random {
@@ -16,7 +16,7 @@ std::uint64_t next_u64(source_location where = source_location::current()) noexc
 
 // Uniform in [0, n); n must be > 0.
 inline std::size_t choice(std::size_t n, source_location where = source_location::current()) noexcept {
-  return static_cast<std::size_t>(detail::xoshiro256::multiply_high(next_u64(where), n));
+  return static_cast<std::size_t>(base::xoshiro256::multiply_high(next_u64(where), n));
 }
 
 // True with probability 1/n.

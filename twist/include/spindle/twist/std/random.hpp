@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include <spindle/twist/detail/xoshiro256.hpp>
+#include <spindle/base/xoshiro256.hpp>
 
 namespace spindle::twist::random {
 
@@ -14,7 +14,7 @@ std::uint64_t next_u64() noexcept;
 
 // Uniform in [0, n); n must be > 0. In sim mode this is a scheduler decision.
 inline std::size_t choice(std::size_t n) noexcept {
-  return static_cast<std::size_t>(detail::xoshiro256::multiply_high(next_u64(), n));
+  return static_cast<std::size_t>(base::xoshiro256::multiply_high(next_u64(), n));
 }
 
 // True with probability 1/n.

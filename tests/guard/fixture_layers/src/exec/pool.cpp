@@ -1,0 +1,3 @@
+// fixture: toolbox sources too
+#include <spindle/exec/pool.hpp>
+#include "local.hpp"
