@@ -8,9 +8,12 @@
 #include <cstdint>
 #include <span>
 
-#include <spindle/sim/detail/runtime.hpp>
+#include <spindle/sim/trap.hpp>
 
 namespace spindle::sim::detail {
+
+// The simulator's internals speak the trap interface's vocabulary (steps, operations, accesses).
+using namespace ::spindle::sim::trap;
 
 enum class choice_kind : std::uint8_t {
   thread,             // which candidate steps next

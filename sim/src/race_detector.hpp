@@ -19,11 +19,14 @@
 #include <string>
 #include <vector>
 
-#include <spindle/sim/detail/runtime.hpp>
+#include <spindle/sim/trap.hpp>
 
 #include "vector_clock.hpp"
 
 namespace spindle::sim::detail {
+
+// The simulator's internals speak the trap interface's vocabulary (steps, operations, accesses).
+using namespace ::spindle::sim::trap;
 
 struct race_report {
   std::uint32_t first_thread;

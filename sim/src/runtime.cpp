@@ -1,6 +1,6 @@
-// The trap functions of runtime.hpp: the facade's sim backend calls these; each forwards to the
-// world of the running simulation.
-#include <spindle/sim/detail/runtime.hpp>
+// The traps of spindle/sim/trap.hpp: the facade's sim backend calls these; each forwards to
+// the world of the running simulation.
+#include <spindle/sim/trap.hpp>
 
 #include <cstdio>
 #include <cstdlib>
@@ -10,9 +10,12 @@
 #include "world.hpp"
 #include "world_internal.hpp"
 
-namespace spindle::sim::detail {
+namespace spindle::sim::trap {
 
-using namespace world_internal;
+using namespace detail;
+using namespace detail::world_internal;
+
+thread_local world* current_world = nullptr;
 
 void before(const step& s) { active_world().before(s); }
 void commit(const step& s, const access& a) noexcept { active_world().commit(s, a); }
@@ -93,4 +96,4 @@ void report_failure(const char* message) {
   if (in_simulation()) active_world().defer_failure(message);
 }
 
-}  // namespace spindle::sim::detail
+}  // namespace spindle::sim::trap

@@ -8,9 +8,12 @@
 #include <string>
 #include <vector>
 
-#include <spindle/sim/detail/runtime.hpp>
+#include <spindle/sim/trap.hpp>
 
 namespace spindle::sim::detail {
+
+// The simulator's internals speak the trap interface's vocabulary (steps, operations, accesses).
+using namespace ::spindle::sim::trap;
 
 struct trace_entry {
   std::uint64_t step;

@@ -13,7 +13,6 @@
 
 namespace spindle::sim::detail {
 
-thread_local world* current_world = nullptr;
 
 namespace {
 

@@ -8,9 +8,9 @@
 //      next one the chooser picks (one switch per preemption, no scheduler context in between).
 //   2. Spawning a thread runs it at once up to its first step, then returns to the spawner:
 //      a candidate's next step is always known (it is stopped right before it).
-//   3. Every facade operation traps here (runtime.hpp): one *step*. The world builds the list
-//      of candidates (runnable threads, default first, and the timer if a deadline is pending),
-//      asks the chooser when there is a real choice, and switches.
+//   3. Every facade operation traps here (spindle/sim/trap.hpp): one *step*. The world builds
+//      the list of candidates (runnable threads, default first, and the timer if a deadline is
+//      pending), asks the chooser when there is a real choice, and switches.
 //   4. A thread that waits (futex, join, sleep) is blocked; wakes, exits and timers make threads
 //      runnable again. When none can run and a deadline is pending, virtual time jumps to it.
 //   5. The run ends when every thread has finished (then the leak check runs), or at the first
@@ -30,7 +30,7 @@
 #include <spindle/context/exception_state.hpp>
 #include <spindle/context/execution_context.hpp>
 #include <spindle/context/stack.hpp>
-#include <spindle/sim/detail/runtime.hpp>
+#include <spindle/sim/trap.hpp>
 #include <spindle/sim/options.hpp>
 #include <spindle/sim/result.hpp>
 
@@ -39,6 +39,9 @@
 #include "trace.hpp"
 
 namespace spindle::sim::detail {
+
+// The simulator's internals speak the trap interface's vocabulary (steps, operations, accesses).
+using namespace ::spindle::sim::trap;
 
 // How a run ended.
 struct run_outcome {
@@ -81,7 +84,7 @@ class world {
   // already explored). Called from inside choose().
   void prune() noexcept { prune_requested_ = true; }
 
-  // ---- traps (runtime.hpp), called on simulated threads ----------------------------------------
+  // ---- traps (spindle/sim/trap.hpp), called on simulated threads --------------------------
   void before(const step& s);
   void commit(const step& s, const access& a) noexcept;
   bool fault(choice_kind kind);
@@ -105,7 +108,7 @@ class world {
   void* run_static(const void* key, std::size_t size, void (*construct)(void*),
                    void (*destroy)(void*));
   [[noreturn]] void fail(sim::outcome outcome, std::string message);
-  // A failure to end the run with at the next step (see runtime.hpp, report_failure).
+  // A failure to end the run with at the next step (see spindle/sim/trap.hpp, report_failure).
   void defer_failure(std::string message);
 
   // True while a simulated thread runs user code (not inside a trap): the memory checker
@@ -207,7 +210,7 @@ class world {
   const std::function<void()>* body_ = nullptr;
 };
 
-// The world of the OS thread's running simulation (runtime.hpp's current_world, typed).
+// The world of the OS thread's running simulation (trap::current_world, typed).
 inline world& active_world() noexcept { return *current_world; }
 
 }  // namespace spindle::sim::detail

@@ -3,6 +3,6 @@
 
 namespace spindle::twist::random {
 
-std::uint64_t next_u64(source_location where) noexcept { return sim::detail::random_u64(where); }
+std::uint64_t next_u64(source_location where) noexcept { return sim::trap::random_u64(where); }
 
 }  // namespace spindle::twist::random

@@ -29,7 +29,7 @@
 #include <spindle/base/mode.hpp>
 
 #if SPINDLE_TWIST_MODE_SIM
-#include <spindle/sim/detail/runtime.hpp>
+#include <spindle/sim/trap.hpp>
 #include <spindle/sim/explore.hpp>
 #endif
 
@@ -48,13 +48,13 @@ class gtest_failure_router : public ::testing::ScopedFakeTestPartResultReporter 
       : ScopedFakeTestPartResultReporter(INTERCEPT_ONLY_CURRENT_THREAD, &outside_) {}
 
   void ReportTestPartResult(const ::testing::TestPartResult& part) override {
-    if (sim::detail::in_simulation() && part.failed()) {
+    if (sim::trap::in_simulation() && part.failed()) {
       const std::string text = std::string(part.file_name() != nullptr ? part.file_name() : "?") +
                                ":" + std::to_string(part.line_number()) + ": " + part.message();
-      sim::detail::report_failure(text.c_str());
+      sim::trap::report_failure(text.c_str());
       return;
     }
-    if (!sim::detail::in_simulation()) outside_.Append(part);
+    if (!sim::trap::in_simulation()) outside_.Append(part);
   }
 
   const ::testing::TestPartResultArray& outside() const { return outside_; }

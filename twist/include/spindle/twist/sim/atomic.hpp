@@ -1,6 +1,6 @@
 // sim backend of twist/atomic.hpp: every operation is a step of the simulation. The scheduler
-// may switch to another simulated thread before it (sim::detail::before); the operation then
-// runs as one indivisible action; and sim::detail::commit records what it did (kind, location,
+// may switch to another simulated thread before it (sim::trap::before); the operation then
+// runs as one indivisible action; and sim::trap::commit records what it did (kind, location,
 // memory order, value) for the trace and the race detector, which takes happens-before edges
 // from the declared memory orders. compare_exchange_weak also fails spuriously when the
 // scheduler chooses it (a fault the exploration covers like an interleaving).
@@ -15,7 +15,7 @@
 #include <cstddef>
 #include <type_traits>
 
-#include <spindle/sim/detail/runtime.hpp>
+#include <spindle/sim/trap.hpp>
 #include <spindle/twist/detail/atomic_traits.hpp>
 #include <spindle/twist/sim/atomic_flag.hpp>
 #include <spindle/twist/source_location.hpp>
@@ -38,7 +38,7 @@ struct futex_access;
 template <class T>
 class atomic : public sim_backend::atomic_member_types<T> {
   using location = source_location;
-  using operation = sim::detail::operation;
+  using operation = sim::trap::operation;
   using difference = typename sim_backend::difference_of<T>::type;
   static constexpr bool kHasAdd =
       sim_backend::atomic_arithmetic<T> || sim_backend::atomic_object_pointer<T>;
@@ -185,20 +185,20 @@ class atomic : public sim_backend::atomic_member_types<T> {
  private:
   friend struct sim_backend::futex_access;
 
-  sim::detail::step make_step(operation op, std::memory_order order,
+  sim::trap::step make_step(operation op, std::memory_order order,
                               const location& where) const noexcept {
-    return sim::detail::step{op, &value_, &tag_, order, where};
+    return sim::trap::step{op, &value_, &tag_, order, where};
   }
 
   // The one path of every access: step (maybe a switch), the operation, commit.
   template <class Perform>
   T run(operation op, std::memory_order order, const location& where,
         Perform perform) const noexcept {
-    if (!sim::detail::in_simulation()) return perform();
-    const sim::detail::step step = make_step(op, order, where);
-    sim::detail::before(step);
+    if (!sim::trap::in_simulation()) return perform();
+    const sim::trap::step step = make_step(op, order, where);
+    sim::trap::before(step);
     const T seen = perform();
-    sim::detail::commit(step, {op, order, sim::detail::value_bits(seen), std::is_pointer_v<T>});
+    sim::trap::commit(step, {op, order, sim::trap::value_bits(seen), std::is_pointer_v<T>});
     return seen;
   }
 
@@ -213,7 +213,7 @@ class atomic : public sim_backend::atomic_member_types<T> {
 
   bool compare_exchange(T& expected, T desired, std::memory_order success,
                         std::memory_order failure, bool weak, const location& where) noexcept {
-    if (!sim::detail::in_simulation()) {
+    if (!sim::trap::in_simulation()) {
       if (value_ == expected) {
         value_ = desired;
         return true;
@@ -221,36 +221,36 @@ class atomic : public sim_backend::atomic_member_types<T> {
       expected = value_;
       return false;
     }
-    const sim::detail::step step = make_step(operation::atomic_rmw, success, where);
-    sim::detail::before(step);
+    const sim::trap::step step = make_step(operation::atomic_rmw, success, where);
+    sim::trap::before(step);
     // The spurious failure is decided after the switch, at the access itself.
-    const bool spurious = weak && sim::detail::spurious_cas_failure(where);
+    const bool spurious = weak && sim::trap::spurious_cas_failure(where);
     if (!spurious && value_ == expected) {
       value_ = desired;
       // Like every read-modify-write, the trace shows the value read (== expected).
-      sim::detail::commit(step, {operation::atomic_rmw, success, sim::detail::value_bits(expected),
+      sim::trap::commit(step, {operation::atomic_rmw, success, sim::trap::value_bits(expected),
                                  std::is_pointer_v<T>});
       return true;
     }
     expected = value_;
-    sim::detail::commit(step, {operation::atomic_cas_failed, failure,
-                               sim::detail::value_bits(expected), std::is_pointer_v<T>});
+    sim::trap::commit(step, {operation::atomic_cas_failed, failure,
+                               sim::trap::value_bits(expected), std::is_pointer_v<T>});
     return false;
   }
 
   // Plain storage: every simulated thread runs on one OS thread, and the scheduler switches
   // only between steps, so each operation is indivisible without hardware atomics.
   mutable T value_;
-  mutable sim::detail::location_tag tag_;
+  mutable sim::trap::location_tag tag_;
 };
 
 // A fence: a step, and happens-before edges for the race detector.
 inline void atomic_thread_fence(std::memory_order order,
                                 source_location where = source_location::current()) noexcept {
-  if (!sim::detail::in_simulation()) return;
-  const sim::detail::step step{sim::detail::operation::fence, nullptr, nullptr, order, where};
-  sim::detail::before(step);
-  sim::detail::commit(step, {sim::detail::operation::fence, order, 0, false});
+  if (!sim::trap::in_simulation()) return;
+  const sim::trap::step step{sim::trap::operation::fence, nullptr, nullptr, order, where};
+  sim::trap::before(step);
+  sim::trap::commit(step, {sim::trap::operation::fence, order, 0, false});
 }
 
 namespace sim_backend {
@@ -262,7 +262,7 @@ struct futex_access {
     return &word.value_;
   }
   template <class T>
-  static sim::detail::location_tag* tag(const atomic<T>& word) noexcept {
+  static sim::trap::location_tag* tag(const atomic<T>& word) noexcept {
     return &word.tag_;
   }
 };

@@ -10,13 +10,13 @@
 
 #include <atomic>
 
-#include <spindle/sim/detail/runtime.hpp>
+#include <spindle/sim/trap.hpp>
 #include <spindle/twist/source_location.hpp>
 
 namespace spindle::twist {
 
 class atomic_flag {
-  using operation = sim::detail::operation;
+  using operation = sim::trap::operation;
 
  public:
   constexpr atomic_flag() noexcept = default;
@@ -47,16 +47,16 @@ class atomic_flag {
   template <class Perform>
   bool run(operation op, std::memory_order order, const source_location& where,
            Perform perform) const noexcept {
-    if (!sim::detail::in_simulation()) return perform();
-    const sim::detail::step step{op, &set_, &tag_, order, where};
-    sim::detail::before(step);
+    if (!sim::trap::in_simulation()) return perform();
+    const sim::trap::step step{op, &set_, &tag_, order, where};
+    sim::trap::before(step);
     const bool seen = perform();
-    sim::detail::commit(step, {op, order, seen ? 1u : 0u, false});
+    sim::trap::commit(step, {op, order, seen ? 1u : 0u, false});
     return seen;
   }
 
   mutable bool set_ = false;
-  mutable sim::detail::location_tag tag_;
+  mutable sim::trap::location_tag tag_;
 };
 
 }  // namespace spindle::twist

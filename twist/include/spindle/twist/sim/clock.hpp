@@ -7,7 +7,7 @@
 #include <chrono>
 #include <cstdint>
 
-#include <spindle/sim/detail/runtime.hpp>
+#include <spindle/sim/trap.hpp>
 #include <spindle/twist/source_location.hpp>
 
 namespace spindle::twist {
@@ -20,7 +20,7 @@ struct steady_clock {
   static constexpr bool is_steady = true;
 
   static time_point now(source_location where = source_location::current()) noexcept {
-    return time_point{duration{sim::detail::now(where)}};
+    return time_point{duration{sim::trap::now(where)}};
   }
 };
 

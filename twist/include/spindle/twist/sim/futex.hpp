@@ -11,7 +11,7 @@
 #include <chrono>
 #include <cstdint>
 
-#include <spindle/sim/detail/runtime.hpp>
+#include <spindle/sim/trap.hpp>
 #include <spindle/twist/detail/os_futex.hpp>
 #include <spindle/twist/sim/atomic.hpp>
 #include <spindle/twist/source_location.hpp>
@@ -29,8 +29,8 @@ inline std::uint32_t* address_of(atomic<std::uint32_t>& word) noexcept {
 inline std::uint32_t wait(atomic<std::uint32_t>& word, std::uint32_t old,
                           std::memory_order order = std::memory_order_seq_cst,
                           source_location where = source_location::current()) noexcept {
-  if (!sim::detail::in_simulation()) return word.load(order, where);
-  return sim::detail::futex_wait(detail::address_of(word), sim_backend::futex_access::tag(word),
+  if (!sim::trap::in_simulation()) return word.load(order, where);
+  return sim::trap::futex_wait(detail::address_of(word), sim_backend::futex_access::tag(word),
                                  detail::address_of(word), old, order, where);
 }
 
@@ -39,8 +39,8 @@ inline bool wait_for(atomic<std::uint32_t>& word, std::uint32_t old,
                      std::chrono::nanoseconds timeout,
                      source_location where = source_location::current()) noexcept {
   if (timeout.count() <= 0) return false;
-  if (!sim::detail::in_simulation()) return word.load(std::memory_order_relaxed) != old;
-  return sim::detail::futex_wait_for(detail::address_of(word),
+  if (!sim::trap::in_simulation()) return word.load(std::memory_order_relaxed) != old;
+  return sim::trap::futex_wait_for(detail::address_of(word),
                                      sim_backend::futex_access::tag(word),
                                      detail::address_of(word), old, timeout, where);
 }
@@ -49,16 +49,16 @@ inline bool wait_for(atomic<std::uint32_t>& word, std::uint32_t old,
 inline wake_key prepare_wake(atomic<std::uint32_t>& word,
                              source_location where = source_location::current()) noexcept {
   wake_key key{detail::address_of(word)};
-  if (sim::detail::in_simulation()) sim::detail::futex_prepare_wake(key.address, where);
+  if (sim::trap::in_simulation()) sim::trap::futex_prepare_wake(key.address, where);
   return key;
 }
 
 // Step 2: wake one waiter (which one: a scheduler choice) / every waiter.
 inline void wake_one(wake_key key, source_location where = source_location::current()) noexcept {
-  if (sim::detail::in_simulation()) sim::detail::futex_wake(key.address, /*all=*/false, where);
+  if (sim::trap::in_simulation()) sim::trap::futex_wake(key.address, /*all=*/false, where);
 }
 inline void wake_all(wake_key key, source_location where = source_location::current()) noexcept {
-  if (sim::detail::in_simulation()) sim::detail::futex_wake(key.address, /*all=*/true, where);
+  if (sim::trap::in_simulation()) sim::trap::futex_wake(key.address, /*all=*/true, where);
 }
 
 }  // namespace spindle::twist::futex

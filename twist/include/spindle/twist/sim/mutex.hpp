@@ -10,7 +10,7 @@
 #include <atomic>
 #include <cstdint>
 
-#include <spindle/sim/detail/runtime.hpp>
+#include <spindle/sim/trap.hpp>
 #include <spindle/twist/sim/atomic.hpp>
 #include <spindle/twist/sim/futex.hpp>
 #include <spindle/twist/source_location.hpp>
@@ -21,8 +21,8 @@ class mutex {
  public:
   constexpr mutex() noexcept = default;
   ~mutex() {
-    if (sim::detail::in_simulation() && locked_.load(std::memory_order_relaxed) != 0) {
-      sim::detail::fail_assertion("twist::mutex destroyed while locked");
+    if (sim::trap::in_simulation() && locked_.load(std::memory_order_relaxed) != 0) {
+      sim::trap::fail_assertion("twist::mutex destroyed while locked");
     }
   }
 
@@ -31,7 +31,7 @@ class mutex {
 
   void lock(source_location where = source_location::current()) {
     if (holder_ == me() && locked_.load(std::memory_order_relaxed, where) != 0) {
-      sim::detail::fail_assertion("twist::mutex locked again by the thread that holds it");
+      sim::trap::fail_assertion("twist::mutex locked again by the thread that holds it");
     }
     std::uint32_t expected = 0;
     // acquire: pairs with the release store in unlock().
@@ -56,7 +56,7 @@ class mutex {
 
   void unlock(source_location where = source_location::current()) {
     if (locked_.load(std::memory_order_relaxed, where) == 0 || holder_ != me()) {
-      sim::detail::fail_assertion("twist::mutex unlocked by a thread that does not hold it");
+      sim::trap::fail_assertion("twist::mutex unlocked by a thread that does not hold it");
     }
     holder_ = kNobody;
     const futex::wake_key key = futex::prepare_wake(locked_, where);
@@ -67,7 +67,7 @@ class mutex {
  private:
   static constexpr std::uint32_t kNobody = ~std::uint32_t{0};
   static std::uint32_t me() noexcept {
-    return sim::detail::in_simulation() ? sim::detail::current_thread_id() : kNobody - 1;
+    return sim::trap::in_simulation() ? sim::trap::current_thread_id() : kNobody - 1;
   }
 
   atomic<std::uint32_t> locked_{0};

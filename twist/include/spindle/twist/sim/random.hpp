@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include <spindle/sim/detail/runtime.hpp>
+#include <spindle/sim/trap.hpp>
 #include <spindle/base/xoshiro256.hpp>
 #include <spindle/twist/source_location.hpp>
 

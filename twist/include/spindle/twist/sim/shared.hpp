@@ -6,7 +6,7 @@
 
 #include <utility>
 
-#include <spindle/sim/detail/runtime.hpp>
+#include <spindle/sim/trap.hpp>
 #include <spindle/twist/source_location.hpp>
 
 namespace spindle::twist {
@@ -43,11 +43,11 @@ class shared {
 
  private:
   void check(bool write, const source_location& where) const {
-    if (sim::detail::in_simulation()) sim::detail::shared_access(&value_, &tag_, write, where);
+    if (sim::trap::in_simulation()) sim::trap::shared_access(&value_, &tag_, write, where);
   }
 
   T value_{};
-  mutable sim::detail::location_tag tag_;
+  mutable sim::trap::location_tag tag_;
 };
 
 }  // namespace spindle::twist

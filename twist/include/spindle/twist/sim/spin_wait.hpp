@@ -3,13 +3,13 @@
 // at once, so spin-then-park primitives take their parking path in every exploration.
 #pragma once
 
-#include <spindle/sim/detail/runtime.hpp>
+#include <spindle/sim/trap.hpp>
 #include <spindle/twist/source_location.hpp>
 
 namespace spindle::twist {
 
 inline void cpu_relax(source_location where = source_location::current()) noexcept {
-  if (sim::detail::in_simulation()) sim::detail::yield(sim::detail::operation::yield, where);
+  if (sim::trap::in_simulation()) sim::trap::yield(sim::trap::operation::yield, where);
 }
 
 class spin_wait {

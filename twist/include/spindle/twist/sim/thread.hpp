@@ -16,7 +16,7 @@
 #include <type_traits>
 #include <utility>
 
-#include <spindle/sim/detail/runtime.hpp>
+#include <spindle/sim/trap.hpp>
 #include <spindle/twist/source_location.hpp>
 
 namespace spindle::twist {
@@ -51,7 +51,7 @@ class thread {
     // The closure is the new thread's: it is allocated here (in the simulation, so the leak
     // checker sees it) and freed by the thread when it finishes.
     auto* state = new closure(std::forward<F>(f), std::forward<Args>(args)...);
-    handle_ = sim::detail::spawn(
+    handle_ = sim::trap::spawn(
         [](void* arg) {
           std::unique_ptr<closure> owned{static_cast<closure*>(arg)};
           std::apply([](auto& fn, auto&... bound) { std::invoke(std::move(fn), std::move(bound)...); },
@@ -73,7 +73,7 @@ class thread {
   // Like std::thread: destroying a joinable thread calls std::terminate (the simulator reports
   // it as a failure of the run when it happens in a simulated thread).
   ~thread() {
-    if (joinable_) sim::detail::fail_assertion("a joinable twist::thread was destroyed");
+    if (joinable_) sim::trap::fail_assertion("a joinable twist::thread was destroyed");
   }
 
   thread(const thread&) = delete;
@@ -86,15 +86,15 @@ class thread {
 
   // Waits for the thread to finish: a step; blocks in the simulation.
   void join(source_location where = source_location::current()) {
-    if (!joinable_) sim::detail::fail_assertion("twist::thread::join on a thread that is not joinable");
-    sim::detail::join(handle_, where);
+    if (!joinable_) sim::trap::fail_assertion("twist::thread::join on a thread that is not joinable");
+    sim::trap::join(handle_, where);
     joinable_ = false;
   }
 
   // Lets the thread run on unowned; the run still waits for it to finish.
   void detach() {
-    if (!joinable_) sim::detail::fail_assertion("twist::thread::detach on a thread that is not joinable");
-    sim::detail::detach(handle_);
+    if (!joinable_) sim::trap::fail_assertion("twist::thread::detach on a thread that is not joinable");
+    sim::trap::detach(handle_);
     joinable_ = false;
   }
 
@@ -104,17 +104,17 @@ class thread {
   }
 
  private:
-  sim::detail::thread_handle handle_{};
+  sim::trap::thread_handle handle_{};
   bool joinable_ = false;
 };
 
 namespace this_thread {
 
-inline thread::id get_id() noexcept { return thread::id{sim::detail::current_thread_id()}; }
+inline thread::id get_id() noexcept { return thread::id{sim::trap::current_thread_id()}; }
 
 // Lets another simulated thread run (the scheduler prefers one).
 inline void yield(source_location where = source_location::current()) noexcept {
-  if (sim::detail::in_simulation()) sim::detail::yield(sim::detail::operation::yield, where);
+  if (sim::trap::in_simulation()) sim::trap::yield(sim::trap::operation::yield, where);
 }
 
 // Sleeps for `duration` of virtual time: the thread is blocked until the simulated clock
@@ -122,7 +122,7 @@ inline void yield(source_location where = source_location::current()) noexcept {
 template <class Rep, class Period>
 void sleep_for(const std::chrono::duration<Rep, Period>& duration,
                source_location where = source_location::current()) {
-  sim::detail::sleep_for(std::chrono::ceil<std::chrono::nanoseconds>(duration), where);
+  sim::trap::sleep_for(std::chrono::ceil<std::chrono::nanoseconds>(duration), where);
 }
 
 }  // namespace this_thread

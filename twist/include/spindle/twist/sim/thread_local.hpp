@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <new>
 
-#include <spindle/sim/detail/runtime.hpp>
+#include <spindle/sim/trap.hpp>
 
 namespace spindle::twist {
 
@@ -14,19 +14,19 @@ template <class T, class Tag>
 class thread_local_ptr {
  public:
   static T* get() noexcept {
-    if (!sim::detail::in_simulation()) return outside_;
-    return static_cast<T*>(sim::detail::thread_local_slot(index_));
+    if (!sim::trap::in_simulation()) return outside_;
+    return static_cast<T*>(sim::trap::thread_local_slot(index_));
   }
   static void set(T* value) noexcept {
-    if (!sim::detail::in_simulation()) {
+    if (!sim::trap::in_simulation()) {
       outside_ = value;
       return;
     }
-    sim::detail::thread_local_slot(index_) = const_cast<void*>(static_cast<const void*>(value));
+    sim::trap::thread_local_slot(index_) = const_cast<void*>(static_cast<const void*>(value));
   }
 
  private:
-  static inline const std::size_t index_ = sim::detail::register_thread_local();
+  static inline const std::size_t index_ = sim::trap::register_thread_local();
   static inline T* outside_ = nullptr;  // the slot of the OS thread, outside simulations
 };
 
@@ -34,12 +34,12 @@ template <class T, class Tag>
 class static_var {
  public:
   static T& get() {
-    if (!sim::detail::in_simulation()) {
+    if (!sim::trap::in_simulation()) {
       static T outside;
       return outside;
     }
     static const char key = 0;
-    return *static_cast<T*>(sim::detail::run_static(
+    return *static_cast<T*>(sim::trap::run_static(
         &key, sizeof(T), [](void* where) { ::new (where) T(); },
         [](void* object) { static_cast<T*>(object)->~T(); }));
   }

@@ -1,5 +1,7 @@
-// The simulator's trap interface: what the facade's sim backend (twist/sim/*.hpp) calls. User
-// code never includes this; it uses the facade, and sim::explore (spindle/sim/explore.hpp).
+// The simulator's trap interface — its system calls: the one boundary between the facade's sim
+// backend (twist/sim/*.hpp) and the simulator (sim/src). Each trap is declared here once, in
+// namespace sim::trap, and defined in sim/src/runtime.cpp. User code never includes this; it
+// uses the facade, and sim::explore (spindle/sim/explore.hpp).
 //
 // Every facade operation made by a simulated thread is one *step*: the backend calls a trap
 // here before the operation, the scheduler decides which simulated thread runs next (maybe
@@ -24,6 +26,10 @@
 #include <spindle/base/source_location.hpp>
 
 namespace spindle::sim::detail {
+class world;
+}  // namespace spindle::sim::trap
+
+namespace spindle::sim::trap {
 
 using base::source_location;
 
@@ -94,8 +100,7 @@ struct access {
 
 // The world of the simulation running on this OS thread, or null. One OS thread runs at most
 // one simulation at a time; simulated threads all run on it.
-class world;
-extern thread_local world* current_world;
+extern thread_local detail::world* current_world;
 
 inline bool in_simulation() noexcept { return current_world != nullptr; }
 
@@ -168,4 +173,4 @@ std::uint64_t value_bits(const T& value) noexcept {
   }
 }
 
-}  // namespace spindle::sim::detail
+}  // namespace spindle::sim::trap
