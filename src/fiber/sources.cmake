@@ -1,16 +1,11 @@
-# spindle::fiber — fibers on executors, their timer service and synchronization.
+# spindle::fiber — fibers on executors, their timer service and stacks; the synchronization
+# (sync/), channels (chan/) and the job system (jobs/) list their own sources.
 target_sources(spindle PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/fiber.cpp
   ${CMAKE_CURRENT_LIST_DIR}/stack_allocator.cpp
   ${CMAKE_CURRENT_LIST_DIR}/slab_stack_allocator.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/timer_service.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/waiter.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/mutex.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/event.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/wait_group.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/barrier.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/semaphore.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/condition_variable.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/timer_service.cpp)
+# One level below: src/CMakeLists.txt globs one level only.
+include(${CMAKE_CURRENT_LIST_DIR}/sync/sources.cmake)
 include(${CMAKE_CURRENT_LIST_DIR}/chan/sources.cmake)
-# The fiber pool lists its own sources (one level below: src/CMakeLists.txt globs one level).
-include(${CMAKE_CURRENT_LIST_DIR}/pool/sources.cmake)
+include(${CMAKE_CURRENT_LIST_DIR}/jobs/sources.cmake)

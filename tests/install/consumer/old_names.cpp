@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <spindle/config.hpp>
+#include <spindle/fiber/pool/fiber_pool.hpp>
+#include <spindle/fiber/pool/job_counter.hpp>
 #include <spindle/sim/model_check.hpp>
 #include <spindle/twist/atomic.hpp>
 #include <spindle/twist/mode.hpp>
@@ -32,6 +34,19 @@ TEST(OldNames, ModelCheckRunsTheBody) {
     ++runs;
   });
   EXPECT_GE(runs, 1);
+}
+
+TEST(OldNames, FiberPoolRunsJobs) {
+  namespace fp = spindle::fiber::pool;
+  fp::options o;
+  o.workers = 1;
+  o.fibers = 2;
+  fp::fiber_pool pool(o);
+  static int ran = 0;
+  fp::job_counter done;
+  pool.submit(fp::job::of(pool, [](fp::fiber_pool&) { ++ran; }), &done);
+  done.wait();
+  EXPECT_EQ(ran, 1);
 }
 
 int main(int argc, char** argv) {

@@ -1,4 +1,4 @@
-// The count-down-to-zero under fiber::sync::wait_group and fiber::pool::job_counter, written
+// The count-down-to-zero under fiber::sync::wait_group and fiber::jobs::job_counter, written
 // once: a state word (state_word.hpp: the count, HAS_WAITERS and the lock bit, LOCK1-LOCK4)
 // and the queue of waiters the lock bit guards. The two differ only in their waiter node (a
 // fiber::sync::waiter; the pool's wait node, which also parks pool fibers) and in the names

@@ -1,4 +1,4 @@
-// The one-word state of wait_group, semaphore and fiber::pool::job_counter, and the lock bit in
+// The one-word state of wait_group, semaphore and fiber::jobs::job_counter, and the lock bit in
 // it that guards their waiter queue:
 //
 //   bits 63..32  the value: a count (wait_group, job_counter) or the free permits (semaphore)

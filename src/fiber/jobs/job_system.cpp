@@ -1,6 +1,6 @@
-// fiber::pool::fiber_pool: the workers' scheduling loop (steps 1-3, POOL1), submission,
-// shutdown and the all-fibers-waiting check; the design is at the top of fiber_pool.hpp.
-#include <spindle/fiber/pool/fiber_pool.hpp>
+// fiber::jobs::job_system: the workers' scheduling loop (steps 1-3, POOL1), submission,
+// shutdown and the all-fibers-waiting check; the design is at the top of job_system.hpp.
+#include <spindle/fiber/jobs/job_system.hpp>
 
 #include <cstdio>
 #include <exception>
@@ -12,7 +12,7 @@
 
 #include "../../exec/thread_placement.hpp"
 
-namespace spindle::fiber::pool {
+namespace spindle::fiber::jobs {
 
 namespace {
 
@@ -25,7 +25,7 @@ options normalized(const options& opts) {
     const unsigned cpus = twist::thread::hardware_concurrency();
     o.workers = cpus == 0 ? 1 : cpus;
   }
-  SPINDLE_VERIFY(o.fibers > 0, "fiber_pool: options::fibers must be at least 1");
+  SPINDLE_VERIFY(o.fibers > 0, "job_system: options::fibers must be at least 1");
   return o;
 }
 
@@ -39,12 +39,12 @@ void terminate_on_job_failure(std::exception_ptr error) noexcept {
     what = e.what();
   } catch (...) {
   }
-  std::fprintf(stderr, "spindle: fiber_pool job threw: %s\n", what);
+  std::fprintf(stderr, "spindle: job_system job threw: %s\n", what);
   std::fflush(stderr);
   std::terminate();
 }
 
-fiber_pool::fiber_pool(const options& opts)
+job_system::job_system(const options& opts)
     : options_(normalized(opts)), state_(options_.queue_capacity) {
   fibers_.reserve(options_.fibers);
   for (std::size_t i = 0; i < options_.fibers; ++i) {
@@ -64,37 +64,37 @@ fiber_pool::fiber_pool(const options& opts)
   }
 }
 
-fiber_pool::~fiber_pool() {
+job_system::~job_system() {
   stop();
   state_.free.clear();  // unlinks the fibers (all idle and free once stopped)
   fibers_.clear();
 }
 
-fiber_pool* fiber_pool::current() noexcept {
+job_system* job_system::current() noexcept {
   detail::pool_fiber* f = detail::pool_fiber::current();
   return f == nullptr ? nullptr : &f->pool();
 }
 
-void fiber_pool::run_jobs(std::span<const job> jobs, job_counter& done) { enqueue(jobs, &done); }
+void job_system::run_jobs(std::span<const job> jobs, job_counter& done) { enqueue(jobs, &done); }
 
-void fiber_pool::submit(const job& work, job_counter* done) {
+void job_system::submit(const job& work, job_counter* done) {
   enqueue(std::span<const job>(&work, 1), done);
 }
 
-void fiber_pool::enqueue(std::span<const job> jobs, job_counter* done) {
+void job_system::enqueue(std::span<const job> jobs, job_counter* done) {
   std::array<std::size_t, num_priorities> per_level{};
   for (const job& j : jobs) {
-    SPINDLE_VERIFY(j.entry != nullptr, "fiber_pool: a job without an entry function");
+    SPINDLE_VERIFY(j.entry != nullptr, "job_system: a job without an entry function");
     const auto level = static_cast<std::size_t>(j.level);
-    SPINDLE_VERIFY(level < num_priorities, "fiber_pool: a job with an invalid priority");
+    SPINDLE_VERIFY(level < num_priorities, "job_system: a job with an invalid priority");
     ++per_level[level];
   }
   if (jobs.empty()) return;
-  SPINDLE_VERIFY(jobs.size() <= 0xffffffffu, "fiber_pool: a batch of more than 2^32 - 1 jobs");
+  SPINDLE_VERIFY(jobs.size() <= 0xffffffffu, "job_system: a batch of more than 2^32 - 1 jobs");
   bool woke;
   {
     const core::spinlock_guard guard(lock_);
-    SPINDLE_VERIFY(!state_.closed, "fiber_pool: submit after stop() (the workers have exited)");
+    SPINDLE_VERIFY(!state_.closed, "job_system: submit after stop() (the workers have exited)");
     for (std::size_t p = 0; p < num_priorities; ++p) state_.jobs[p].reserve_more(per_level[p]);
     // Counted before the jobs become visible (they can end only after the unlock below).
     if (done != nullptr) done->add(static_cast<std::uint32_t>(jobs.size()));
@@ -104,9 +104,9 @@ void fiber_pool::enqueue(std::span<const job> jobs, job_counter* done) {
   if (woke) wake_workers(jobs.size());
 }
 
-void fiber_pool::stop() {
+void job_system::stop() {
   SPINDLE_VERIFY(current() != this,
-                 "fiber_pool: stop() from one of its own jobs (it would wait for itself)");
+                 "job_system: stop() from one of its own jobs (it would wait for itself)");
   if (joined_) return;
   bool woke;
   {
@@ -121,7 +121,7 @@ void fiber_pool::stop() {
   joined_ = true;
 }
 
-void fiber_pool::worker_loop(std::size_t index) {
+void job_system::worker_loop(std::size_t index) {
   exec::pool_options placement;
   placement.name = options_.name;
   placement.pin = options_.pin;
@@ -156,7 +156,7 @@ void fiber_pool::worker_loop(std::size_t index) {
   }
 }
 
-detail::pool_fiber* fiber_pool::pick_locked() noexcept {
+detail::pool_fiber* job_system::pick_locked() noexcept {
   for (std::size_t p = 0; p < num_priorities; ++p) {
     if (detail::pool_fiber* f = state_.ready[p].pop_front()) {
       ++state_.running;
@@ -173,7 +173,7 @@ detail::pool_fiber* fiber_pool::pick_locked() noexcept {
   return nullptr;
 }
 
-void fiber_pool::run(detail::pool_fiber& f) {
+void job_system::run(detail::pool_fiber& f) {
   while (true) {
     detail::wait_node* node = f.resume();  // step 2
     if (node == nullptr) {
@@ -193,7 +193,7 @@ void fiber_pool::run(detail::pool_fiber& f) {
   }
 }
 
-void fiber_pool::finished(detail::pool_fiber& f) noexcept {
+void job_system::finished(detail::pool_fiber& f) noexcept {
   // Before the fiber counts as free: the waiters this readies are counted as waiting until
   // make_ready, and f as running until here, so "all fibers waiting" never holds while a
   // wakeup is in flight.
@@ -204,7 +204,7 @@ void fiber_pool::finished(detail::pool_fiber& f) noexcept {
   // No notify: this worker loops back to step 1 and takes the queued work itself.
 }
 
-void fiber_pool::make_ready(detail::pool_fiber& f) noexcept {
+void job_system::make_ready(detail::pool_fiber& f) noexcept {
   bool woke;
   {
     const core::spinlock_guard guard(lock_);
@@ -215,7 +215,7 @@ void fiber_pool::make_ready(detail::pool_fiber& f) noexcept {
   if (woke) wake_workers(1);
 }
 
-bool fiber_pool::drained_locked() const noexcept {
+bool job_system::drained_locked() const noexcept {
   if (state_.running != 0 || state_.waiting != 0) return false;
   for (std::size_t p = 0; p < num_priorities; ++p) {
     if (!state_.jobs[p].empty() || !state_.ready[p].empty()) return false;
@@ -223,14 +223,14 @@ bool fiber_pool::drained_locked() const noexcept {
   return true;
 }
 
-bool fiber_pool::notify_locked(std::size_t /*n*/) noexcept {
+bool job_system::notify_locked(std::size_t /*n*/) noexcept {
   if (state_.sleeping == 0) return false;
   // relaxed: the futex compares the value; what it announces is read under the lock (POOL1).
   wake_epoch_.fetch_add(1, std::memory_order_relaxed);
   return true;
 }
 
-void fiber_pool::wake_workers(std::size_t n) noexcept {
+void job_system::wake_workers(std::size_t n) noexcept {
   // The pool outlives its workers: the word stays valid (no wake-rule hazard).
   const twist::futex::wake_key key = twist::futex::prepare_wake(wake_epoch_);
   if (n == 1) {
@@ -240,12 +240,12 @@ void fiber_pool::wake_workers(std::size_t n) noexcept {
   }
 }
 
-void fiber_pool::report_deadlock_locked() noexcept {
+void job_system::report_deadlock_locked() noexcept {
   std::size_t queued = 0;
   for (const detail::job_queue& q : state_.jobs) queued += q.size();
   char text[320];
   std::snprintf(text, sizeof text,
-                "fiber_pool '%s': all %zu fibers are waiting on job counters and %zu jobs are "
+                "job_system '%s': all %zu fibers are waiting on job counters and %zu jobs are "
                 "queued: deadlock (no job can end, so no counter can fall). Give the pool more "
                 "fibers (options::fibers) or wait less deeply",
                 options_.name.c_str(), fibers_.size(), queued);
@@ -253,4 +253,4 @@ void fiber_pool::report_deadlock_locked() noexcept {
                                       __LINE__);
 }
 
-}  // namespace spindle::fiber::pool
+}  // namespace spindle::fiber::jobs

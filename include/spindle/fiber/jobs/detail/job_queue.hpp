@@ -1,4 +1,4 @@
-// One priority's queue of a fiber_pool: a ring of (job, counter) entries. Guarded by the pool
+// One priority's queue of a job_system: a ring of (job, counter) entries. Guarded by the pool
 // lock (not thread-safe itself). It grows (doubling, allocating) when full, so a batch larger
 // than options::queue_capacity still goes in; a steady state under the capacity allocates
 // nothing.
@@ -8,13 +8,13 @@
 #include <vector>
 
 #include <spindle/base/config.hpp>
-#include <spindle/fiber/pool/job.hpp>
+#include <spindle/fiber/jobs/job.hpp>
 
-namespace spindle::fiber::pool {
+namespace spindle::fiber::jobs {
 class job_counter;
 }
 
-namespace spindle::fiber::pool::detail {
+namespace spindle::fiber::jobs::detail {
 
 class job_queue {
  public:
@@ -41,13 +41,13 @@ class job_queue {
 
   // Appends; reserve_more() must have made room.
   void push(const entry& e) noexcept {
-    SPINDLE_ASSERT(size_ < slots_.size(), "fiber_pool job queue: push without room");
+    SPINDLE_ASSERT(size_ < slots_.size(), "job_system job queue: push without room");
     slots_[(head_ + size_) % slots_.size()] = e;
     ++size_;
   }
 
   entry pop() noexcept {
-    SPINDLE_ASSERT(size_ > 0, "fiber_pool job queue: pop from an empty queue");
+    SPINDLE_ASSERT(size_ > 0, "job_system job queue: pop from an empty queue");
     const entry e = slots_[head_];
     head_ = (head_ + 1) % slots_.size();
     --size_;
@@ -60,4 +60,4 @@ class job_queue {
   std::size_t size_ = 0;
 };
 
-}  // namespace spindle::fiber::pool::detail
+}  // namespace spindle::fiber::jobs::detail

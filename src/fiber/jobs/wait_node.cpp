@@ -1,11 +1,11 @@
-// fiber::pool::detail::wait_node: the protocol (steps 1-3, NODE1, NODE2) is in wait_node.hpp.
-#include <spindle/fiber/pool/detail/wait_node.hpp>
+// fiber::jobs::detail::wait_node: the protocol (steps 1-3, NODE1, NODE2) is in wait_node.hpp.
+#include <spindle/fiber/jobs/detail/wait_node.hpp>
 
 #include <spindle/base/config.hpp>
-#include <spindle/fiber/pool/detail/pool_fiber.hpp>
-#include <spindle/fiber/pool/fiber_pool.hpp>
+#include <spindle/fiber/jobs/detail/pool_fiber.hpp>
+#include <spindle/fiber/jobs/job_system.hpp>
 
-namespace spindle::fiber::pool::detail {
+namespace spindle::fiber::jobs::detail {
 
 wait_node::wait_node() noexcept : fiber_(pool_fiber::current()) {}
 
@@ -26,7 +26,7 @@ bool wait_node::try_park() noexcept {
   // acquire on failure: pairs with that exchange's release (the jobs' effects) — NODE1.
   const bool parked_now = state_.compare_exchange_strong(
       expected, parked, std::memory_order_acq_rel, std::memory_order_acquire);
-  SPINDLE_ASSERT(parked_now || expected == notified, "fiber_pool: a wait node parked twice");
+  SPINDLE_ASSERT(parked_now || expected == notified, "job_system: a wait node parked twice");
   return parked_now;
 }
 
@@ -39,9 +39,9 @@ void wait_node::wake() noexcept {
   // release: publishes the waker's writes (the counter's jobs) to the resumed fiber;
   // acquire: pairs with the release CAS of try_park().
   const std::uint32_t before = state_.exchange(notified, std::memory_order_acq_rel);
-  SPINDLE_ASSERT(before != notified, "fiber_pool: a wait node woken twice");
+  SPINDLE_ASSERT(before != notified, "job_system: a wait node woken twice");
   // NODE2: nothing of *this from here; the pool_fiber lives as long as its pool.
   if (before == parked) f->pool().make_ready(*f);
 }
 
-}  // namespace spindle::fiber::pool::detail
+}  // namespace spindle::fiber::jobs::detail

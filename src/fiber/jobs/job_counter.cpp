@@ -1,15 +1,15 @@
-// fiber::pool::job_counter: the protocol (steps 1-4, CNT1) is in job_counter.hpp; the code is
+// fiber::jobs::job_counter: the protocol (steps 1-4, CNT1) is in job_counter.hpp; the code is
 // wait_group's, sync::detail::countdown (fiber/sync/detail/countdown.hpp), with the pool's
 // wait node.
-#include <spindle/fiber/pool/job_counter.hpp>
+#include <spindle/fiber/jobs/job_counter.hpp>
 
 #include <spindle/base/config.hpp>
 
-namespace spindle::fiber::pool {
+namespace spindle::fiber::jobs {
 
 job_counter::~job_counter() {
   SPINDLE_VERIFY(count_.idle(),
-                 "fiber::pool::job_counter destroyed with jobs outstanding or waiters");
+                 "fiber::jobs::job_counter destroyed with jobs outstanding or waiters");
 }
 
 std::uint32_t job_counter::value() const noexcept { return count_.value(); }
@@ -20,4 +20,4 @@ void job_counter::done() noexcept { count_.done(); }
 
 void job_counter::wait() { count_.wait(); }
 
-}  // namespace spindle::fiber::pool
+}  // namespace spindle::fiber::jobs

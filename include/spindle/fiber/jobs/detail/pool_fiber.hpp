@@ -1,10 +1,10 @@
-// One of a fiber_pool's fibers: a coroutine on its own stack, made by the pool's constructor and
+// One of a job_system's fibers: a coroutine on its own stack, made by the pool's constructor and
 // kept until its destructor. Its body is a loop: run the job the worker handed it, switch back
 // to the worker, and wait there to be handed the next one. A job that waits on a job_counter
 // switches back to the worker too (wait_node.hpp), leaving the fiber parked with the job's
 // frames on its stack; the worker records the outcome and runs something else.
 //
-//   worker (fiber_pool::run)            fiber (body)
+//   worker (job_system::run)            fiber (body)
 //   f.assign(job) ; f.resume() ──────►  run job ──► counter.wait() ── suspend_to_wait(node)
 //   outcome: waiting (node) ◄────────────────────────────────────────┘
 //   ... later, any worker: f.resume() ──► wait() returns, job goes on, ends
@@ -12,21 +12,21 @@
 //
 // Every field is touched only by the thread running the fiber or by the worker that resumed
 // it (around its resume() call), except the hook (the pool lock) — so none is atomic: the
-// hand-over between workers goes through the pool lock (fiber_pool::make_ready / pick).
+// hand-over between workers goes through the pool lock (job_system::make_ready / pick).
 #pragma once
 
 #include <cstddef>
 
 #include <spindle/core/intrusive/forward_hook.hpp>
 #include <spindle/coro/coroutine.hpp>
-#include <spindle/fiber/pool/job.hpp>
+#include <spindle/fiber/jobs/job.hpp>
 
-namespace spindle::fiber::pool {
-class fiber_pool;
+namespace spindle::fiber::jobs {
+class job_system;
 class job_counter;
-}  // namespace spindle::fiber::pool
+}  // namespace spindle::fiber::jobs
 
-namespace spindle::fiber::pool::detail {
+namespace spindle::fiber::jobs::detail {
 
 class wait_node;
 
@@ -36,7 +36,7 @@ struct pool_fiber_tag;
 class pool_fiber : public core::intrusive::forward_hook<pool_fiber_tag> {
  public:
   // Maps the fiber's stack (throws std::bad_alloc); the body starts at the first resume().
-  pool_fiber(fiber_pool& pool, std::size_t index, std::size_t stack_size);
+  pool_fiber(job_system& pool, std::size_t index, std::size_t stack_size);
   // Ends an idle fiber's body (resuming it once to return); the fiber must not be waiting.
   ~pool_fiber();
 
@@ -47,7 +47,7 @@ class pool_fiber : public core::intrusive::forward_hook<pool_fiber_tag> {
   // a thread-local's address across a wait that moved it to another worker.
   static pool_fiber* current() noexcept;
 
-  fiber_pool& pool() const noexcept { return *pool_; }
+  job_system& pool() const noexcept { return *pool_; }
   priority level() const noexcept { return job_.level; }
 
   // Worker side. Hands an idle fiber its next job.
@@ -68,7 +68,7 @@ class pool_fiber : public core::intrusive::forward_hook<pool_fiber_tag> {
   void body();
   void run_job();
 
-  fiber_pool* pool_;
+  job_system* pool_;
   job job_;                              // the job running or next to run
   job_counter* counter_ = nullptr;       // job_'s counter
   wait_node* waiting_on_ = nullptr;      // set by suspend_to_wait, taken by resume()
@@ -80,4 +80,4 @@ class pool_fiber : public core::intrusive::forward_hook<pool_fiber_tag> {
   coro::coroutine coroutine_;            // last: its body reads the fields above
 };
 
-}  // namespace spindle::fiber::pool::detail
+}  // namespace spindle::fiber::jobs::detail

@@ -1,7 +1,7 @@
-// One party waiting for a job_counter: a fiber of a fiber_pool, or anything else (a plain
+// One party waiting for a job_counter: a fiber of a job_system, or anything else (a plain
 // thread, a fiber::go fiber), which waits through a fiber::sync::waiter. A local of wait().
 //
-// Protocol for a pool fiber (the worker side is fiber_pool::run(), fiber_pool.cpp). state_ is
+// Protocol for a pool fiber (the worker side is job_system::run(), job_system.cpp). state_ is
 // WAITING when the node is made, PARKED once the fiber is off its stack and counted as waiting,
 // NOTIFIED once woken.
 //   1. The fiber enqueues the node on the counter (job_counter.hpp, step 2), then park():
@@ -11,7 +11,7 @@
 //      as waiting. Failure (NOTIFIED: the waker came first): the worker resumes it at once.
 //   3. wake(): read fiber_ (a field of the node, written before the node was enqueued), then
 //      exchange(NOTIFIED) (acq_rel). Read PARKED: hand the pool_fiber to its pool's ready queue
-//      (fiber_pool::make_ready). Read WAITING: nothing; step 2 will see NOTIFIED.
+//      (job_system::make_ready). Read WAITING: nothing; step 2 will see NOTIFIED.
 // No lost wakeup (NODE1): the CAS of step 2 and the exchange of step 3 are RMWs of one word;
 // whichever is second sees the other and acts (the waker readies a parked fiber, the worker
 // resumes a notified one). No use of a freed node (NODE2): the node lives on the fiber's
@@ -28,7 +28,7 @@
 #include <spindle/fiber/sync/waiter.hpp>
 #include <spindle/twist/atomic.hpp>
 
-namespace spindle::fiber::pool::detail {
+namespace spindle::fiber::jobs::detail {
 
 struct wait_node_tag;
 class pool_fiber;
@@ -59,4 +59,4 @@ class wait_node : public core::intrusive::forward_hook<wait_node_tag> {
   fiber::sync::waiter other_;  // threads and fiber::go fibers
 };
 
-}  // namespace spindle::fiber::pool::detail
+}  // namespace spindle::fiber::jobs::detail
