@@ -80,10 +80,10 @@ options resolve(const options& given) {
   if (opts.time_budget.count() == 0) {
     const char* seconds = env("SPINDLE_SIM_SECONDS");
     const double s = seconds != nullptr ? std::strtod(seconds, nullptr)
-                                        : (opts.strategy == sim::strategy::dfs ? 20.0 : 1.0);
+                                        : info_of(opts.strategy).default_seconds;
     opts.time_budget = std::chrono::milliseconds(static_cast<long long>(s * 1000));
   }
-  if (opts.max_runs == 0 && opts.strategy != sim::strategy::dfs) opts.max_runs = 20'000;
+  if (opts.max_runs == 0) opts.max_runs = info_of(opts.strategy).default_max_runs;
   return opts;
 }
 
@@ -141,15 +141,6 @@ class progress_line {
   bool shown_ = false;
   clock::time_point next_{};
 };
-
-std::string strategy_name(sim::strategy s) {
-  switch (s) {
-    case sim::strategy::random: return "random";
-    case sim::strategy::pct: return "pct";
-    case sim::strategy::dfs: return "dfs";
-  }
-  return "?";
-}
 
 // Replays `deviations` with a full trace and writes the failure report into `r`.
 void report_failure(world& w, const options& opts, const run_config& base, std::uint64_t seed,
@@ -238,6 +229,7 @@ result explore(const options& given, const std::function<void()>& body) {
   crash_report_scope crashes{opts, w};
   const run_config base = config_for(opts);
   std::unique_ptr<schedule_strategy> strat = make_strategy(opts, opts.seed, w);
+  const char* const strategy_name = info_of(opts.strategy).name;
   exploration_stats stats;
   result r;
   progress_line progress{opts.progress};
@@ -258,7 +250,7 @@ result explore(const options& given, const std::function<void()>& body) {
     r.steps += outcome.steps;
     stats.max_threads = std::max(stats.max_threads, outcome.threads);
     stats.longest_run = std::max<std::size_t>(stats.longest_run, outcome.steps);
-    progress.update(start, stats.runs, r.steps, strategy_name(opts.strategy).c_str());
+    progress.update(start, stats.runs, r.steps, strategy_name);
     if (outcome.pruned) continue;
 
     if (outcome.outcome != outcome::ok) {

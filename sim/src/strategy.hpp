@@ -35,6 +35,7 @@ class schedule_strategy : public chooser {
   virtual std::string summary(const exploration_stats& stats) const = 0;
 };
 
+// The strategy opts.strategy names, from its registry entry (strategies.cpp).
 std::unique_ptr<schedule_strategy> make_strategy(const options& opts, std::uint64_t seed, world& w);
 
 // The splitmix64 step derives per-run seeds.

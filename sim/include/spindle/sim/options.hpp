@@ -10,15 +10,42 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
+#include <string_view>
 
 namespace spindle::sim {
 
+// Each value has one entry in the simulator's strategy registry (sim/src/strategies.cpp), which
+// gives its name, default budgets and factory; docs/sim.md, "Adding a strategy".
 enum class strategy : std::uint8_t {
   random,  // random walk: each step picks a runnable thread uniformly (fair)
   pct,     // probabilistic concurrency testing (Burckhardt et al., ASPLOS 2010), depth pct_depth
   dfs,     // bounded depth-first search: every schedule up to preemption_bound preemptions
 };
+
+// A strategy's entry in the simulator's registry: its name and defaults. The three functions
+// below that read the registry are defined in sim builds only (it is part of the simulator).
+//
+//   const sim::strategy_info& dfs = sim::info_of(sim::strategy::dfs);
+//   std::printf("%s: %.0f s by default\n", dfs.name, dfs.default_seconds);
+struct strategy_info {
+  sim::strategy value;
+  const char* name;              // progress lines print it; find_strategy() takes it
+  double default_seconds;        // time_budget when neither options nor SPINDLE_SIM_SECONDS set it
+  std::size_t default_max_runs;  // max_runs when options leave it 0; 0 here: no limit
+  bool seed_driven;              // each run follows from options::seed alone, so a generated
+                                 // seed names a schedule (testing::explore_seed)
+};
+
+// Every registered strategy, in enum order.
+std::span<const strategy_info> strategies() noexcept;
+
+// The registry entry of `value`; a value with no entry aborts with a message.
+const strategy_info& info_of(strategy value);
+
+// The strategy called `name` (strategy_info::name), or nullptr when none is.
+const strategy_info* find_strategy(std::string_view name) noexcept;
 
 // Faults are scheduler choices, explored like interleavings. Each kind can be switched off.
 struct fault_options {
@@ -42,9 +69,11 @@ struct options {
   sim::strategy strategy = sim::strategy::random;
   // Seed of the random and PCT schedulers; 0 takes SPINDLE_SIM_SEED, else a fixed default.
   std::uint64_t seed = 0;
-  // Stop after this many runs (0: random/pct 20000, dfs no limit) ...
+  // Stop after this many runs (0: the strategy's default_max_runs: random/pct 20000, dfs no
+  // limit) ...
   std::size_t max_runs = 0;
-  // ... or after this much wall time (0: SPINDLE_SIM_SECONDS, else 1 s; dfs: 20 s).
+  // ... or after this much wall time (0: SPINDLE_SIM_SECONDS, else the strategy's
+  // default_seconds: 1 s; dfs: 20 s).
   std::chrono::milliseconds time_budget{0};
   // A run longer than this many steps is reported as a livelock.
   std::size_t max_steps = 100'000;

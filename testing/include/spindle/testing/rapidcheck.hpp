@@ -21,7 +21,7 @@
 
 namespace spindle::testing {
 
-// The seed of a random (or PCT) exploration, as a value RapidCheck generates.
+// The seed of a seed-driven (random or PCT) exploration, as a value RapidCheck generates.
 struct schedule_seed {
   std::uint64_t value = 0;
 };
@@ -30,13 +30,14 @@ inline std::ostream& operator<<(std::ostream& out, schedule_seed seed) {
   return out << "testing::schedule_seed{" << seed.value << "}";
 }
 
-// Explores `body` from `seed`: opts.max_runs runs (1 if unset) of opts.strategy (random or
-// pct), quietly; the result as sim::explore gives it.
+// Explores `body` from `seed`: opts.max_runs runs (1 if unset) of opts.strategy when it is seed
+// driven (sim::strategy_info::seed_driven: random, pct), else of random; quietly; the result as
+// sim::explore gives it.
 inline sim::result explore_seed(schedule_seed seed, sim::options opts, const std::function<void()>& body) {
   // options::seed 0 means "take the default": map the generated 0 elsewhere.
   opts.seed = seed.value != 0 ? seed.value : 0x9e3779b97f4a7c15ULL;
   if (opts.max_runs == 0) opts.max_runs = 1;
-  if (opts.strategy == sim::strategy::dfs) opts.strategy = sim::strategy::random;
+  if (!sim::info_of(opts.strategy).seed_driven) opts.strategy = sim::strategy::random;
   opts.progress = false;
   return sim::explore(opts, body);
 }
