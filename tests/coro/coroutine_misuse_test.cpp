@@ -6,7 +6,7 @@
 #include <spindle/context/stack.hpp>
 #include <spindle/coro/coroutine.hpp>
 
-#include "../stack/fault_expectations.hpp"
+#include "../context/stack/fault_expectations.hpp"
 
 namespace spindle::coro {
 namespace {
