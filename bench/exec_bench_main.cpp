@@ -6,56 +6,24 @@
 #include <map>
 #include <string>
 #include <utility>
-#include <vector>
 
-#include <benchmark/benchmark.h>
+#include "summary_reporter.hpp"
 
 namespace {
 
 // Issue 5: the fast pool's skynet at or below TBB's time.
 constexpr double skynet_ratio_target = 1.0;
 
-struct measurement {
-  double real_time = 0;            // in the benchmark's unit
-  double items_per_second = 0;
-  double allocs_per_submit = -1;   // -1: not counted
-};
-
-class summarizing_reporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const Run& run : runs) {
-      if (run.error_occurred) continue;
-      const bool median = run.run_type == Run::RT_Aggregate && run.aggregate_name == "median";
-      if (run.run_type == Run::RT_Aggregate && !median) continue;
-      const std::string name = run.benchmark_name();
-      const std::string key = median ? name.substr(0, name.rfind("_median")) : name;
-      if (!median && medians_.count(key) != 0) continue;
-      measurement m;
-      m.real_time = run.GetAdjustedRealTime();
-      if (auto it = run.counters.find("items_per_second"); it != run.counters.end()) {
-        m.items_per_second = it->second.value;
-      }
-      if (auto it = run.counters.find("allocs/submit"); it != run.counters.end()) {
-        m.allocs_per_submit = it->second.value;
-      }
-      results_[key] = m;
-      if (median) medians_[key] = true;
-    }
-  }
-
-  void print_summary() const {
-    std::printf("\n== summary (wall time; %s)\n",
-                medians_.empty() ? "single runs" : "medians of the repetitions");
-    const double fast = time_of("bm_skynet_spindle_fast_pool/real_time");
-    const double tbb = time_of("bm_skynet_tbb_task_group/real_time");
+class exec_summary final : public spindle::bench::summary_reporter {
+  void summarize() const override {
+    print_heading("wall");
+    const double fast = real_time("bm_skynet_spindle_fast_pool/real_time");
+    const double tbb = real_time("bm_skynet_tbb_task_group/real_time");
     std::printf("skynet (1M leaf tasks, fan-out 10):\n");
     if (fast > 0) std::printf("  spindle fast_pool              %8.1f ms\n", fast);
     if (tbb > 0) std::printf("  oneTBB task_group              %8.1f ms\n", tbb);
     if (fast > 0 && tbb > 0) {
-      std::printf("  ratio fast_pool / TBB: %.2f (target <= %.2f: %s)\n", fast / tbb,
-                  skynet_ratio_target, fast / tbb <= skynet_ratio_target ? "met" : "NOT met");
+      spindle::bench::print_ratio("fast_pool / TBB", fast / tbb, skynet_ratio_target);
     }
     std::printf("submit + run, ns per task (1 external thread / 4 external threads):\n");
     for (const char* name : {"bm_submit_spindle_fast_pool", "bm_submit_spindle_compute_pool",
@@ -64,10 +32,9 @@ class summarizing_reporter : public benchmark::ConsoleReporter {
                   ns_per_item(std::string(name) + "/4/real_time"));
     }
     for (const char* name : {"bm_submit_spindle_fast_pool", "bm_submit_spindle_compute_pool"}) {
-      auto it = results_.find(std::string(name) + "/1/real_time");
-      if (it != results_.end() && it->second.allocs_per_submit >= 0) {
-        std::printf("  allocations per intrusive submit (%s): %.4f\n", name + 3,
-                    it->second.allocs_per_submit);
+      const double allocs_per_submit = counter(std::string(name) + "/1/real_time", "allocs/submit");
+      if (allocs_per_submit >= 0) {
+        std::printf("  allocations per intrusive submit (%s): %.4f\n", name + 3, allocs_per_submit);
       }
     }
     print_scaling();
@@ -79,19 +46,18 @@ class summarizing_reporter : public benchmark::ConsoleReporter {
     }
   }
 
- private:
   // The skynet scaling rows: each worker count both sides ran for, with the speedup over one
   // worker.
   void print_scaling() const {
     const std::string spindle = "bm_skynet_scaling_spindle/workers:";
     const std::string tbb = "bm_skynet_scaling_tbb/workers:";
     std::map<long, std::pair<double, double>> rows;  // workers -> (spindle ms, TBB ms)
-    for (const auto& [key, m] : results_) {
+    for (const auto& [key, f] : results()) {
       for (const std::string* prefix : {&spindle, &tbb}) {
         if (key.rfind(*prefix, 0) != 0) continue;
         const long workers = std::stol(key.substr(prefix->size()));
         auto& row = rows.try_emplace(workers, -1.0, -1.0).first->second;
-        (prefix == &spindle ? row.first : row.second) = m.real_time;
+        (prefix == &spindle ? row.first : row.second) = f.real_time;
       }
     }
     if (rows.empty()) return;
@@ -105,29 +71,11 @@ class summarizing_reporter : public benchmark::ConsoleReporter {
                   row.first / row.second);
     }
   }
-
-  double time_of(const std::string& key) const {
-    auto it = results_.find(key);
-    return it == results_.end() ? -1 : it->second.real_time;
-  }
-  double ns_per_item(const std::string& key) const {
-    auto it = results_.find(key);
-    if (it == results_.end() || it->second.items_per_second <= 0) return -1;
-    return 1e9 / it->second.items_per_second;
-  }
-
-  std::map<std::string, measurement> results_;
-  std::map<std::string, bool> medians_;
 };
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  summarizing_reporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  reporter.print_summary();
-  benchmark::Shutdown();
-  return 0;
+  exec_summary reporter;
+  return spindle::bench::run_with_summary(argc, argv, reporter);
 }

@@ -7,15 +7,16 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include <benchmark/benchmark.h>
-
 #include "fiber_bench_common.hpp"
+#include "summary_reporter.hpp"
 
 using namespace spindle::bench::fiber_bench;
+using spindle::bench::print_ratio;
 
 namespace {
 
@@ -23,15 +24,26 @@ namespace {
 constexpr double skynet_ratio_target = 0.5;     // spindle / Go
 constexpr double pingpong_ratio_target = 0.25;  // spindle / Go, unbuffered channels
 
-struct measurement {
-  double real_time = 0;  // in the benchmark's unit
-  std::map<std::string, double> counters;
-};
+// The Go peer's figures: "name value" lines (other lines are skipped).
+std::map<std::string, double> read_peer_results() {
+  std::map<std::string, double> figures;
+  const char* path = std::getenv("SPINDLE_FIBER_PEER_RESULTS");
+  if (path == nullptr) return figures;
+  std::ifstream in(path);
+  std::string name;
+  std::string value;
+  while (in >> name >> value) {
+    char* end = nullptr;
+    const double v = std::strtod(value.c_str(), &end);
+    if (end != value.c_str()) figures[name] = v;
+  }
+  return figures;
+}
 
-class summarizing_reporter : public benchmark::ConsoleReporter {
+class fiber_summary final : public spindle::bench::summary_reporter {
  public:
   void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
+    summary_reporter::ReportRuns(runs);
     for (const Run& run : runs) {
       if (run.error_occurred) continue;
       // Out of stacks in any run (fiber_bench.cpp): the mean of failed_spawns, or a single
@@ -39,26 +51,21 @@ class summarizing_reporter : public benchmark::ConsoleReporter {
       if (auto it = run.counters.find("failed_spawns");
           it != run.counters.end() && it->second.value > 0 &&
           (run.run_type != Run::RT_Aggregate || run.aggregate_name == "mean")) {
-        const std::string name = run.benchmark_name();
-        failed_runs_[run.run_type == Run::RT_Aggregate ? name.substr(0, name.rfind("_mean"))
-                                                       : name] = true;
+        failed_runs_.insert(run.run_name.str());
       }
-      const bool median = run.run_type == Run::RT_Aggregate && run.aggregate_name == "median";
-      if (run.run_type == Run::RT_Aggregate && !median) continue;
-      const std::string name = run.benchmark_name();
-      const std::string key = median ? name.substr(0, name.rfind("_median")) : name;
-      if (!median && medians_.count(key) != 0) continue;
-      measurement m;
-      m.real_time = run.GetAdjustedRealTime();
-      for (const auto& [counter, value] : run.counters) m.counters[counter] = value.value;
-      results_[key] = m;
-      if (median) medians_[key] = true;
     }
   }
 
+ private:
+  // After the last run: the Boost.Fiber peer's scheduler threads stop, then the summary
+  // prints with the Go peer's figures.
+  void summarize() const override {
+    stop_boost_fiber_peer();
+    print_summary(read_peer_results());
+  }
+
   void print_summary(const std::map<std::string, double>& go) const {
-    std::printf("\n== summary (wall time; %s; %zu workers / threads / GOMAXPROCS)\n",
-                medians_.empty() ? "single runs" : "medians of the repetitions", kWorkers);
+    print_heading("wall", "; " + std::to_string(kWorkers) + " workers / threads / GOMAXPROCS");
     if (go.empty()) std::printf("(no Go figures: run through scripts/bench fiber)\n");
     const double spindle_skynet = time_of("bm_skynet_spindle_wait_group/real_time");
     const double boost_skynet = time_of("bm_skynet_boost_fiber/real_time");
@@ -79,14 +86,10 @@ class summarizing_reporter : public benchmark::ConsoleReporter {
     row_ms("Go goroutines + channels", go_skynet);
     row_ms("Boost.Fiber work_stealing", boost_skynet);
     if (spindle_skynet > 0 && go_skynet > 0) {
-      std::printf("  ratio spindle / Go: %.2f (target <= %.2f: %s)\n", spindle_skynet / go_skynet,
-                  skynet_ratio_target,
-                  spindle_skynet / go_skynet <= skynet_ratio_target ? "met" : "NOT met");
+      print_ratio("spindle / Go", spindle_skynet / go_skynet, skynet_ratio_target);
     }
     if (chan_skynet > 0 && go_skynet > 0) {
-      std::printf("  ratio spindle channels / Go: %.2f (target <= %.2f: %s)\n",
-                  chan_skynet / go_skynet, skynet_ratio_target,
-                  chan_skynet / go_skynet <= skynet_ratio_target ? "met" : "NOT met");
+      print_ratio("spindle channels / Go", chan_skynet / go_skynet, skynet_ratio_target);
     }
     for (const auto& [label, ms] : {std::pair{"wait_group", shared_skynet},
                                     std::pair{"channels", chan_shared_skynet}}) {
@@ -115,8 +118,7 @@ class summarizing_reporter : public benchmark::ConsoleReporter {
     row_ns("spindle channels, 1-worker pool", chan_pp_1);
     row_ns("Go channels, GOMAXPROCS=1", go_pp_1);
     if (chan_pp > 0 && go_pp > 0) {
-      std::printf("  ratio spindle channels / Go: %.2f (target <= %.2f: %s)\n", chan_pp / go_pp,
-                  pingpong_ratio_target, chan_pp / go_pp <= pingpong_ratio_target ? "met" : "NOT met");
+      print_ratio("spindle channels / Go", chan_pp / go_pp, pingpong_ratio_target);
     }
     if (chan_pp_1 > 0 && go_pp_1 > 0) {
       std::printf("  ratio on one core (1 worker / GOMAXPROCS=1): %.2f\n", chan_pp_1 / go_pp_1);
@@ -193,7 +195,6 @@ class summarizing_reporter : public benchmark::ConsoleReporter {
     }
   }
 
- private:
   static double peer(const std::map<std::string, double>& go, const std::string& key) {
     auto it = go.find(key);
     return it == go.end() ? -1 : it->second;
@@ -207,57 +208,21 @@ class summarizing_reporter : public benchmark::ConsoleReporter {
   // -1 if the benchmark did not run or any of its runs failed (e.g. out of stacks): a time
   // from the surviving runs would flatter it.
   double time_of(const std::string& key) const {
-    auto it = results_.find(key);
-    if (it == results_.end() || failed_runs_.count(key) != 0) return -1;
-    return it->second.real_time;
+    return failed_runs_.count(key) != 0 ? -1 : real_time(key);
   }
   // A note for a benchmark some of whose runs ran out of stacks, else "".
   std::string failures(const std::string& key) const {
     if (failed_runs_.count(key) == 0) return "";
     return "  (FAILED: fiber::go threw bad_alloc in some runs; vm.max_map_count)";
   }
-  double counter(const std::string& key, const std::string& name) const {
-    auto it = results_.find(key);
-    if (it == results_.end()) return -1;
-    auto c = it->second.counters.find(name);
-    return c == it->second.counters.end() ? -1 : c->second;
-  }
   double ops_per_second(const std::string& key) const { return counter(key, "items_per_second"); }
-  double ns_per_item(const std::string& key) const {
-    const double per_second = ops_per_second(key);
-    return per_second <= 0 ? -1 : 1e9 / per_second;
-  }
 
-  std::map<std::string, measurement> results_;
-  std::map<std::string, bool> medians_;
-  std::map<std::string, bool> failed_runs_;
+  std::set<std::string> failed_runs_;  // benchmarks some of whose runs failed
 };
-
-// The Go peer's figures: "name value" lines (other lines are skipped).
-std::map<std::string, double> read_peer_results() {
-  std::map<std::string, double> figures;
-  const char* path = std::getenv("SPINDLE_FIBER_PEER_RESULTS");
-  if (path == nullptr) return figures;
-  std::ifstream in(path);
-  std::string name;
-  std::string value;
-  while (in >> name >> value) {
-    char* end = nullptr;
-    const double v = std::strtod(value.c_str(), &end);
-    if (end != value.c_str()) figures[name] = v;
-  }
-  return figures;
-}
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  summarizing_reporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  stop_boost_fiber_peer();
-  reporter.print_summary(read_peer_results());
-  benchmark::Shutdown();
-  return 0;
+  fiber_summary reporter;
+  return spindle::bench::run_with_summary(argc, argv, reporter);
 }

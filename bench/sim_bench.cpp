@@ -12,7 +12,6 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
-#include <map>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -26,6 +25,8 @@
 #include <spindle/twist/mutex.hpp>
 #include <spindle/twist/shared.hpp>
 #include <spindle/twist/thread.hpp>
+
+#include "summary_reporter.hpp"
 
 namespace {
 
@@ -206,34 +207,16 @@ BENCHMARK(bm_dfs_exhaust_mutex_3x3)->Unit(benchmark::kMillisecond);
 
 // Console output as usual, then one line per benchmark in the units of the issue (medians of
 // the repetitions when there are repetitions).
-class summarizing_reporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const Run& run : runs) {
-      if (run.error_occurred) continue;
-      const bool median = run.run_type == Run::RT_Aggregate && run.aggregate_name == "median";
-      if (run.run_type == Run::RT_Aggregate && !median) continue;
-      const std::string name = run.run_name.str();
-      if (!median && medians_.count(name) != 0) continue;
-      entry e;
-      e.ms = run.GetAdjustedCPUTime();
-      for (const auto& [key, counter] : run.counters) e.counters[key] = counter.value;
-      results_[name] = e;
-      if (median) medians_[name] = true;
-    }
-  }
-
-  void print_summary() const {
-    std::printf("\n== summary (CPU time; %s)\n",
-                medians_.empty() ? "single runs" : "medians of the repetitions");
+class sim_summary final : public spindle::bench::summary_reporter {
+  void summarize() const override {
+    print_heading("CPU");
     double slowest_on = -1;
-    for (const auto& [name, e] : results_) {
+    for (const auto& [name, f] : results()) {
       if (name.rfind("bm_random/", 0) != 0) continue;
-      const double steps = value(e, "steps/s");
-      const double schedules = value(e, "schedules/s");
+      const double steps = f.counter("steps/s", 0);
+      const double schedules = f.counter("schedules/s", 0);
       std::printf("  %-40s %7.2f M steps/s  %8.1f k schedules/s  %6.1f steps/schedule\n",
-                  name.c_str() + 10, steps / 1e6, schedules / 1e3, value(e, "steps/schedule"));
+                  name.c_str() + 10, steps / 1e6, schedules / 1e3, f.counter("steps/schedule", 0));
       if (name.find("detectors:1") != std::string::npos && (slowest_on < 0 || steps < slowest_on)) {
         slowest_on = steps;
       }
@@ -241,41 +224,22 @@ class summarizing_reporter : public benchmark::ConsoleReporter {
     if (slowest_on >= 0) {
       std::printf("  slowest with detectors on: %.2f M steps/s (target >= %.0f M: %s)\n",
                   slowest_on / 1e6, kTargetStepsPerSecond / 1e6,
-                  slowest_on >= kTargetStepsPerSecond ? "met" : "NOT met");
+                  spindle::bench::verdict(slowest_on >= kTargetStepsPerSecond));
     }
-    if (auto it = results_.find("bm_dfs_exhaust_mutex_3x3"); it != results_.end()) {
-      const entry& e = it->second;
+    if (const spindle::bench::figures* f = find("bm_dfs_exhaust_mutex_3x3"); f != nullptr) {
+      // CPU time per iteration in ms (the benchmark reports in ms).
       std::printf("  dfs, 3 threads x 3 lock/unlock, preemption bound 2: %.0f schedules run, %.0f "
                   "pruned, %s, %.3f s, %.2f M steps/s\n",
-                  value(e, "runs"), value(e, "pruned"),
-                  value(e, "exhausted") != 0 ? "exhausted" : "NOT exhausted", e.ms / 1e3,
-                  value(e, "steps/s") / 1e6);
+                  f->counter("runs", 0), f->counter("pruned", 0),
+                  f->counter("exhausted", 0) != 0 ? "exhausted" : "NOT exhausted",
+                  f->cpu_time / 1e3, f->counter("steps/s", 0) / 1e6);
     }
   }
-
- private:
-  struct entry {
-    double ms = 0;  // CPU time per iteration (the benchmarks report in ms)
-    std::map<std::string, double> counters;
-  };
-
-  static double value(const entry& e, const std::string& key) {
-    auto it = e.counters.find(key);
-    return it == e.counters.end() ? 0 : it->second;
-  }
-
-  std::map<std::string, entry> results_;
-  std::map<std::string, bool> medians_;
 };
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  summarizing_reporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  reporter.print_summary();
-  benchmark::Shutdown();
-  return 0;
+  sim_summary reporter;
+  return spindle::bench::run_with_summary(argc, argv, reporter);
 }
