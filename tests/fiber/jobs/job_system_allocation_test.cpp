@@ -11,33 +11,33 @@
 
 #include "../../../bench/allocation_counter.hpp"
 
-namespace fp = spindle::fiber::pool;
+namespace fj = spindle::fiber::jobs;
 using spindle::bench::allocations;
 
 namespace {
 
 void parent_job(std::atomic<int>& leaves) {
-  fp::job kids[8];
+  fj::job kids[8];
   for (auto& k : kids) {
-    k = fp::job::of(leaves, [](std::atomic<int>& n) { n.fetch_add(1, std::memory_order_relaxed); });
+    k = fj::job::of(leaves, [](std::atomic<int>& n) { n.fetch_add(1, std::memory_order_relaxed); });
   }
-  fp::job_counter done;
-  fp::job_system::current()->run_jobs(kids, done);
+  fj::job_counter done;
+  fj::job_system::current()->run_jobs(kids, done);
   done.wait();  // parks this fiber: the worker runs the children on other fibers
 }
 
 // 4 parents each forking 8 children and waiting; a plain thread waits on the parents.
 TEST(FiberPoolAllocation, SteadyStateAllocatesNothing) {
-  fp::options o;
+  fj::options o;
   o.workers = 2;
   o.fibers = 8;
   o.name = "alloc";
-  fp::job_system pool(o);
+  fj::job_system pool(o);
   std::atomic<int> leaves{0};
-  fp::job parents[4];
-  for (auto& p : parents) p = fp::job::of(leaves, [](std::atomic<int>& l) { parent_job(l); });
+  fj::job parents[4];
+  for (auto& p : parents) p = fj::job::of(leaves, [](std::atomic<int>& l) { parent_job(l); });
   auto round = [&] {
-    fp::job_counter done;
+    fj::job_counter done;
     pool.run_jobs(parents, done);
     done.wait();
   };

@@ -10,7 +10,7 @@
 #include <spindle/fiber/no_suspend_scope.hpp>
 #include <spindle/fiber/jobs/job_system.hpp>
 
-namespace fp = spindle::fiber::pool;
+namespace fj = spindle::fiber::jobs;
 namespace coro = spindle::coro;
 namespace fiber = spindle::fiber;
 
@@ -21,8 +21,8 @@ class FiberPoolMisuse : public testing::Test {
   void SetUp() override { GTEST_FLAG_SET(death_test_style, "threadsafe"); }
 };
 
-fp::options tiny(std::size_t fibers) {
-  fp::options o;
+fj::options tiny(std::size_t fibers) {
+  fj::options o;
   o.workers = 1;
   o.fibers = fibers;
   o.name = "misuse";
@@ -31,15 +31,15 @@ fp::options tiny(std::size_t fibers) {
 
 // The only fiber waits for a child that needs a fiber to run.
 void wait_for_child() {
-  fp::job_system pool(tiny(1));
+  fj::job_system pool(tiny(1));
   auto child = [] {};
   auto parent = [&] {
-    fp::job_counter kid;
-    fp::job_system::current()->submit(fp::job::of(child), &kid);
+    fj::job_counter kid;
+    fj::job_system::current()->submit(fj::job::of(child), &kid);
     kid.wait();
   };
-  fp::job_counter done;
-  pool.submit(fp::job::of(parent), &done);
+  fj::job_counter done;
+  pool.submit(fj::job::of(parent), &done);
   done.wait();
 }
 
@@ -51,21 +51,21 @@ TEST_F(FiberPoolMisuse, AllFibersWaitingIsReportedNotHung) {
 
 // Two fibers, two parents each waiting for a child: the second parent takes the last fiber.
 void two_parents() {
-  fp::options o = tiny(2);
+  fj::options o = tiny(2);
   o.workers = 2;  // both parents start
-  fp::job_system pool(o);
+  fj::job_system pool(o);
   std::atomic<int> started{0};
   auto child = [] {};
   auto parent = [&] {
     started.fetch_add(1);
     while (started.load() < 2) std::this_thread::yield();  // both parents hold a fiber
-    fp::job_counter kid;
-    fp::job_system::current()->submit(fp::job::of(child), &kid);
+    fj::job_counter kid;
+    fj::job_system::current()->submit(fj::job::of(child), &kid);
     kid.wait();
   };
-  fp::job_counter done;
-  pool.submit(fp::job::of(parent), &done);
-  pool.submit(fp::job::of(parent), &done);
+  fj::job_counter done;
+  pool.submit(fj::job::of(parent), &done);
+  pool.submit(fj::job::of(parent), &done);
   done.wait();
 }
 
@@ -76,17 +76,17 @@ TEST_F(FiberPoolMisuse, NestingDeeperThanTheFibersIsReported) {
 TEST_F(FiberPoolMisuse, SubmitAfterStop) {
   EXPECT_DEATH(
       {
-        fp::job_system pool(tiny(2));
+        fj::job_system pool(tiny(2));
         pool.stop();
-        pool.submit(fp::job::of(pool, [](fp::job_system&) {}));
+        pool.submit(fj::job::of(pool, [](fj::job_system&) {}));
       },
       "job_system: submit after stop\\(\\)");
 }
 
 void stop_from_job() {
-  fp::job_system pool(tiny(2));
-  fp::job_counter done;
-  pool.submit(fp::job::of(pool, [](fp::job_system& p) { p.stop(); }), &done);
+  fj::job_system pool(tiny(2));
+  fj::job_counter done;
+  pool.submit(fj::job::of(pool, [](fj::job_system& p) { p.stop(); }), &done);
   done.wait();
 }
 
@@ -97,25 +97,25 @@ TEST_F(FiberPoolMisuse, StopFromItsOwnJob) {
 TEST_F(FiberPoolMisuse, JobWithoutEntry) {
   EXPECT_DEATH(
       {
-        fp::job_system pool(tiny(1));
-        pool.submit(fp::job{});
+        fj::job_system pool(tiny(1));
+        pool.submit(fj::job{});
       },
       "a job without an entry function");
 }
 
 TEST_F(FiberPoolMisuse, NoFibers) {
-  EXPECT_DEATH({ fp::job_system pool(tiny(0)); }, "options::fibers must be at least 1");
+  EXPECT_DEATH({ fj::job_system pool(tiny(0)); }, "options::fibers must be at least 1");
 }
 
 void destroy_counter_with_jobs_outstanding() {
-  fp::job_system pool(tiny(1));
+  fj::job_system pool(tiny(1));
   std::atomic<bool> release{false};
   auto hold = [&] {
     while (!release.load()) std::this_thread::yield();
   };
   {
-    fp::job_counter c;
-    pool.submit(fp::job::of(hold), &c);
+    fj::job_counter c;
+    pool.submit(fj::job::of(hold), &c);
   }  // destroyed while its job runs
 }
 
@@ -125,18 +125,18 @@ TEST_F(FiberPoolMisuse, CounterDestroyedWithJobsOutstanding) {
 }
 
 void wait_in_nested_coroutine() {
-  fp::job_system pool(tiny(2));
+  fj::job_system pool(tiny(2));
   auto child = [] { std::this_thread::sleep_for(std::chrono::milliseconds(50)); };
   auto parent = [&] {
     coro::coroutine inner([&] {
-      fp::job_counter kid;
-      fp::job_system::current()->submit(fp::job::of(child), &kid);
+      fj::job_counter kid;
+      fj::job_system::current()->submit(fj::job::of(child), &kid);
       kid.wait();
     });
     inner.resume();
   };
-  fp::job_counter done;
-  pool.submit(fp::job::of(parent), &done);
+  fj::job_counter done;
+  pool.submit(fj::job::of(parent), &done);
   done.wait();
 }
 
@@ -146,16 +146,16 @@ TEST_F(FiberPoolMisuse, WaitFromACoroutineNestedInAJob) {
 
 #ifndef NDEBUG
 void wait_holding_a_spinlock() {
-  fp::job_system pool(tiny(2));
+  fj::job_system pool(tiny(2));
   auto child = [] { std::this_thread::sleep_for(std::chrono::milliseconds(50)); };
   auto parent = [&] {
-    fp::job_counter kid;
-    fp::job_system::current()->submit(fp::job::of(child), &kid);
+    fj::job_counter kid;
+    fj::job_system::current()->submit(fj::job::of(child), &kid);
     fiber::no_suspend_scope scope("test lock");
     kid.wait();
   };
-  fp::job_counter done;
-  pool.submit(fp::job::of(parent), &done);
+  fj::job_counter done;
+  pool.submit(fj::job::of(parent), &done);
   done.wait();
 }
 

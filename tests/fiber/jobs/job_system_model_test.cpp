@@ -18,7 +18,7 @@
 
 #include "model.hpp"
 
-namespace fp = spindle::fiber::pool;
+namespace fj = spindle::fiber::jobs;
 namespace sim = spindle::sim;
 namespace test = spindle::test;
 namespace twist = spindle::twist;
@@ -28,8 +28,8 @@ namespace {
 constexpr test::exploration_plan kPlan{
     .random_runs = 2000, .second_runs = 2000, .budget = std::chrono::milliseconds(300)};
 
-fp::options two_by_four() {
-  fp::options o;
+fj::options two_by_four() {
+  fj::options o;
   o.workers = 2;
   o.fibers = 4;
   o.stack_size = 32 * 1024;
@@ -42,18 +42,18 @@ fp::options two_by_four() {
 TEST(FiberPoolModel, JobWaitsOnCounterAnotherJobDecrements) {
   for (const sim::options& opts : test::model_explorations(kPlan)) {
     spindle::testing::model_check(opts, [] {
-      fp::job_system pool(two_by_four());
+      fj::job_system pool(two_by_four());
       twist::shared<int> child_wrote{0};
       twist::shared<int> parent_saw{0};
       auto child = [&] { child_wrote.write(1); };
       auto parent = [&] {
-        fp::job_counter kid;
-        fp::job_system::current()->submit(fp::job::of(child), &kid);
+        fj::job_counter kid;
+        fj::job_system::current()->submit(fj::job::of(child), &kid);
         kid.wait();
         parent_saw.write(child_wrote.read());
       };
-      fp::job_counter done;
-      pool.submit(fp::job::of(parent), &done);
+      fj::job_counter done;
+      pool.submit(fj::job::of(parent), &done);
       done.wait();
       SPINDLE_VERIFY(parent_saw.read() == 1, "the parent resumed before its child ended");
     });
@@ -66,22 +66,22 @@ TEST(FiberPoolModel, JobWaitsOnCounterAnotherJobDecrements) {
 TEST(FiberPoolModel, LastDecrementRacesTheWait) {
   for (const sim::options& opts : test::model_explorations(kPlan)) {
     spindle::testing::model_check(opts, [] {
-      fp::job_system pool(two_by_four());
+      fj::job_system pool(two_by_four());
       twist::shared<int> a{0};
       twist::shared<int> b{0};
       twist::shared<int> sum{0};
       auto left = [&] { a.write(1); };
       auto right = [&] { b.write(2); };
       auto parent = [&] {
-        auto kids = std::make_unique<fp::job_counter>();
-        std::array<fp::job, 2> jobs{fp::job::of(left), fp::job::of(right)};
-        fp::job_system::current()->run_jobs(jobs, *kids);
+        auto kids = std::make_unique<fj::job_counter>();
+        std::array<fj::job, 2> jobs{fj::job::of(left), fj::job::of(right)};
+        fj::job_system::current()->run_jobs(jobs, *kids);
         kids->wait();
         kids.reset();  // storage: the last decrement must not touch it after publishing zero
         sum.write(a.read() + b.read());
       };
-      fp::job_counter done;
-      pool.submit(fp::job::of(parent, fp::priority::high), &done);
+      fj::job_counter done;
+      pool.submit(fj::job::of(parent, fj::priority::high), &done);
       done.wait();
       SPINDLE_VERIFY(sum.read() == 3, "the parent missed a child's write");
     });
@@ -94,12 +94,12 @@ TEST(FiberPoolModel, LastDecrementRacesTheWait) {
 TEST(FiberPoolModel, SubmitRacesTheLastEnd) {
   for (const sim::options& opts : test::model_explorations(kPlan)) {
     spindle::testing::model_check(opts, [] {
-      fp::job_system pool(two_by_four());
+      fj::job_system pool(two_by_four());
       twist::atomic<int> runs{0};
       auto work = [&] { runs.fetch_add(1, std::memory_order_relaxed); };
-      fp::job_counter done;
-      pool.submit(fp::job::of(work), &done);
-      twist::thread submitter([&] { pool.submit(fp::job::of(work), &done); });
+      fj::job_counter done;
+      pool.submit(fj::job::of(work), &done);
+      twist::thread submitter([&] { pool.submit(fj::job::of(work), &done); });
       done.wait();
       submitter.join();
       done.wait();  // the second job's end, if the first wait() returned before its submit
@@ -117,15 +117,15 @@ TEST(FiberPoolModel, ShutdownWithJobsInFlight) {
       // The jobs' callables outlive the pool: its destructor still runs them.
       auto child = [&] { runs.fetch_add(1, std::memory_order_relaxed); };
       auto parent = [&] {
-        fp::job_counter kid;
-        fp::job_system::current()->submit(fp::job::of(child), &kid);
+        fj::job_counter kid;
+        fj::job_system::current()->submit(fj::job::of(child), &kid);
         kid.wait();
         runs.fetch_add(1, std::memory_order_relaxed);
       };
       {
-        fp::job_system pool(two_by_four());
-        pool.submit(fp::job::of(parent));
-        pool.submit(fp::job::of(child, fp::priority::low));
+        fj::job_system pool(two_by_four());
+        pool.submit(fj::job::of(parent));
+        pool.submit(fj::job::of(child, fj::priority::low));
       }  // ~job_system: stop() drains, joins
       SPINDLE_VERIFY(runs.load(std::memory_order_relaxed) == 3,
                      "a job was lost or run twice at shutdown");

@@ -10,12 +10,12 @@
 
 #include "../../support/stress.hpp"
 
-namespace fp = spindle::fiber::pool;
+namespace fj = spindle::fiber::jobs;
 
 namespace {
 
-fp::options opts() {
-  fp::options o;
+fj::options opts() {
+  fj::options o;
   o.workers = 2;
   o.fibers = 8;
   o.name = "storage";
@@ -23,12 +23,12 @@ fp::options opts() {
 }
 
 TEST(FiberPoolStorage, ThreadFreesCounterRightAfterWait) {
-  fp::job_system pool(opts());
+  fj::job_system pool(opts());
   std::atomic<int> runs{0};
   auto job = [&] { runs.fetch_add(1, std::memory_order_relaxed); };
   spindle::test::repeat_within_budget(20000, [&](std::size_t) {
-    auto counter = std::make_unique<fp::job_counter>();
-    fp::job jobs[2] = {fp::job::of(job), fp::job::of(job)};
+    auto counter = std::make_unique<fj::job_counter>();
+    fj::job jobs[2] = {fj::job::of(job), fj::job::of(job)};
     pool.run_jobs(jobs, *counter);
     counter->wait();
     counter.reset();
@@ -38,21 +38,21 @@ TEST(FiberPoolStorage, ThreadFreesCounterRightAfterWait) {
 }
 
 TEST(FiberPoolStorage, JobFreesCounterRightAfterWait) {
-  fp::job_system pool(opts());
+  fj::job_system pool(opts());
   std::atomic<int> runs{0};
   auto child = [&] { runs.fetch_add(1, std::memory_order_relaxed); };
   auto parent = [&] {
     for (int i = 0; i < 20; ++i) {
-      auto counter = std::make_unique<fp::job_counter>();
-      fp::job jobs[2] = {fp::job::of(child), fp::job::of(child)};
-      fp::job_system::current()->run_jobs(jobs, *counter);
+      auto counter = std::make_unique<fj::job_counter>();
+      fj::job jobs[2] = {fj::job::of(child), fj::job::of(child)};
+      fj::job_system::current()->run_jobs(jobs, *counter);
       counter->wait();
       counter.reset();
     }
   };
   spindle::test::repeat_within_budget(1000, [&](std::size_t) {
-    fp::job_counter done;
-    fp::job parents[2] = {fp::job::of(parent), fp::job::of(parent)};
+    fj::job_counter done;
+    fj::job parents[2] = {fj::job::of(parent), fj::job::of(parent)};
     pool.run_jobs(parents, done);
     done.wait();
   });

@@ -12,7 +12,7 @@
 
 #include "../../support/stress.hpp"
 
-namespace fp = spindle::fiber::pool;
+namespace fj = spindle::fiber::jobs;
 
 namespace {
 
@@ -36,14 +36,14 @@ void run_tree(tree_job& self) {
   (*self.runs)[self.index].fetch_add(1, std::memory_order_relaxed);
   if (self.depth == 0) return;
   tree_job kids[fanout];
-  fp::job jobs[fanout];
+  fj::job jobs[fanout];
   for (std::size_t i = 0; i < fanout; ++i) {
     kids[i] = {self.runs, self.index * fanout + 1 + i, self.depth - 1};
-    jobs[i] = fp::job::of(kids[i], [](tree_job& k) { run_tree(k); },
-                          i % 2 == 0 ? fp::priority::high : fp::priority::normal);
+    jobs[i] = fj::job::of(kids[i], [](tree_job& k) { run_tree(k); },
+                          i % 2 == 0 ? fj::priority::high : fj::priority::normal);
   }
-  fp::job_counter children;
-  fp::job_system::current()->run_jobs(jobs, children);
+  fj::job_counter children;
+  fj::job_system::current()->run_jobs(jobs, children);
   children.wait();
   // Every child (and its subtree) ended before wait() returned.
   for (std::size_t i = 0; i < fanout; ++i) {
@@ -52,13 +52,13 @@ void run_tree(tree_job& self) {
 }
 
 TEST(FiberPoolStress, NestedForkJoinFromPlainThreads) {
-  fp::options o;
+  fj::options o;
   o.workers = 2;
   // Jobs start in FIFO order per priority, so a tree unfolds breadth-first: every inner node
   // (21 per tree, 3 trees) may wait at once, each on its own fiber. One more runs the leaves.
   o.fibers = 64;
   o.name = "stress";
-  fp::job_system pool(o);
+  fj::job_system pool(o);
   constexpr int depth = 3;  // 85 jobs per tree, 21 of them inner
   const std::size_t per_tree = tree_size(depth);
   spindle::test::repeat_within_budget(200, [&](std::size_t) {
@@ -70,8 +70,8 @@ TEST(FiberPoolStress, NestedForkJoinFromPlainThreads) {
     for (int t = 0; t < trees; ++t) {
       submitters.emplace_back([&, t] {
         tree_job root{&runs[t], 0, depth};
-        fp::job_counter done;
-        pool.submit(fp::job::of(root, [](tree_job& r) { run_tree(r); }), &done);
+        fj::job_counter done;
+        pool.submit(fj::job::of(root, [](tree_job& r) { run_tree(r); }), &done);
         done.wait();  // a plain thread parks on the counter
       });
     }
@@ -85,23 +85,23 @@ TEST(FiberPoolStress, NestedForkJoinFromPlainThreads) {
 // Many flat batches from two threads at once, each waited by its submitter; no fiber ever
 // waits, so it runs with very few fibers.
 TEST(FiberPoolStress, FlatBatchesFromTwoThreads) {
-  fp::options o;
+  fj::options o;
   o.workers = 2;
   o.fibers = 2;
   o.queue_capacity = 8;
   o.name = "flat";
-  fp::job_system pool(o);
+  fj::job_system pool(o);
   spindle::test::repeat_within_budget(2000, [&](std::size_t) {
     std::atomic<int> runs{0};
     auto bump = [&] { runs.fetch_add(1, std::memory_order_relaxed); };
     std::thread other([&] {
-      std::vector<fp::job> jobs(50, fp::job::of(bump, fp::priority::low));
-      fp::job_counter done;
+      std::vector<fj::job> jobs(50, fj::job::of(bump, fj::priority::low));
+      fj::job_counter done;
       pool.run_jobs(jobs, done);
       done.wait();
     });
-    std::vector<fp::job> jobs(50, fp::job::of(bump));
-    fp::job_counter done;
+    std::vector<fj::job> jobs(50, fj::job::of(bump));
+    fj::job_counter done;
     pool.run_jobs(jobs, done);
     done.wait();
     other.join();
