@@ -17,7 +17,7 @@
 //          (CHESS's fair scheduler: Musuvathi & Qadeer, "Fair stateless model checking",
 //          PLDI 2008); picking it while one of those is still runnable and has not stepped
 //          costs a preemption (a cost instead of CHESS's ban, so nothing is cut beyond the
-//          bound). Spin loops yield every round (DESIGN.md): without this, two spinners taking
+//          bound). Spin loops yield every round (docs/design.md): without this, two spinners taking
 //          turns while the thread they wait for never runs would be free choices, and the tree
 //          infinite. The wait-for relation stays acyclic (a thread's edges are added when it
 //          yields, after every edge into it was dropped because it ran), so some runnable

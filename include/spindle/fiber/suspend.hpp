@@ -24,7 +24,7 @@
 // Why a waker never resumes a fiber that is still running: the handle exists only from step 3
 // on, when the fiber is already off its stack. Why after_switch must not touch its captures
 // after step 4: they live on the fiber's stack, and the resumed fiber pops that frame — maybe
-// at once, on another thread (so: publish last, as with the futex wake rule in DESIGN.md).
+// at once, on another thread (so: publish last, as with the futex wake rule in docs/design.md).
 //
 // after_switch must not throw (the fiber could never be resumed: the program stops) and must
 // not block for long (it runs on the worker, holding it). It may resume the fiber itself

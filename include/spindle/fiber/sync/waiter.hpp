@@ -94,7 +94,7 @@
 // The waker never touches a freed waiter (WAIT2): a woken owner returns only after reading
 // NOTIFIED, written by the waker's exchange. Reading WAITING or PARKED_THREAD, that exchange
 // is its last access to *this (a thread may return at once, e.g. on a spurious futex wakeup;
-// futex wake rule, DESIGN.md). Reading PARKED_FIBER, it reads fiber_ before resuming, while
+// futex wake rule, docs/design.md). Reading PARKED_FIBER, it reads fiber_ before resuming, while
 // the fiber is still suspended; after resume() it touches nothing. A timed-out owner returns
 // only after its unlink under the primitive's lock (step 10), and wakers touch an unclaimed
 // waiter only under that lock.
