@@ -1,5 +1,6 @@
-// fiber::chan::detail::channel_base: close(), parking, and the destruction check; the
-// protocol (CHAN1-6, steps 1-5) is in channel_base.hpp.
+// fiber::chan::detail::channel_base: close(), parking (steps 4-5), the T-free half of the
+// case_source interface, and the destruction check; the protocol (CHAN1-6, steps 1-5) is in
+// channel_base.hpp.
 #include <spindle/fiber/chan/detail/channel_base.hpp>
 
 #include <spindle/base/config.hpp>
@@ -10,10 +11,6 @@
 #include <spindle/twist/clock.hpp>
 
 namespace spindle::fiber::chan::detail {
-
-namespace {
-constexpr const char* lock_name = "fiber::chan::channel lock";
-}
 
 channel_base::~channel_base() {
   // Destruction happens-after every operation that returned (the caller's synchronization);
@@ -57,9 +54,10 @@ void channel_base::park(parker& self) noexcept {
   }
 }
 
-bool channel_base::wait_until_locked(case_node& node, wait_queue& queue,
-                                     twist::steady_clock::time_point deadline) noexcept {
+channel_base::wait_result channel_base::wait_until_locked(
+    wait_queue& queue, void* slot, twist::steady_clock::time_point deadline) noexcept {
   parker self(sync::timed);  // CLAIM2: completers claim it with winner_'s CAS, then the waiter's
+  case_node node;
   bool expired = false;
   {
     no_suspend_scope no_suspend(lock_name);
@@ -67,14 +65,18 @@ bool channel_base::wait_until_locked(case_node& node, wait_queue& queue,
     expired = twist::steady_clock::now() >= deadline;
     if (!expired) {
       node.owner = &self;
+      node.slot = slot;
       queue.push_back(node);
     }
   }
   lock_.unlock();  // never parked under: the expiry must not wait for lock_ (step 5)
-  if (expired) return false;  // like try_send / try_recv: nothing was queued
-  if (self.park_until(deadline)) return true;  // claimed: the operation completed (CHAN5)
-  unlink(node);  // CHAN6: our last access to *this
-  return false;
+  if (expired) return wait_result::timed_out;  // like try_send / try_recv: nothing was queued
+  if (self.park_until(deadline)) {
+    // Claimed: the operation completed (CHAN5), or close() marked the node.
+    return node.closed ? wait_result::closed : wait_result::completed;
+  }
+  cancel(node);  // CHAN6: our last access to *this
+  return wait_result::timed_out;
 }
 
 bool channel_base::is_closed() const noexcept {
@@ -84,7 +86,11 @@ bool channel_base::is_closed() const noexcept {
   return closed;
 }
 
-void channel_base::unlink(case_node& node) noexcept {
+void channel_base::enqueue_locked(case_op op, case_node& node) noexcept {
+  (op == case_op::recv ? guarded_.receivers : guarded_.senders).push_back(node);
+}
+
+void channel_base::cancel(case_node& node) noexcept {
   lock_.lock();
   {
     no_suspend_scope no_suspend(lock_name);

@@ -1,4 +1,5 @@
 // fiber::chan::select and select_until: the protocol (steps 1-7, SEL1-SEL3) is in select.hpp.
+// Everything here reaches a case's source through detail::case_source only (SRC1-SRC4).
 #include <spindle/fiber/chan/select.hpp>
 
 #include <algorithm>
@@ -18,20 +19,20 @@ namespace {
 
 constexpr const char* locks_name = "fiber::chan::select channel locks";
 
-// SEL1: `order` is sorted by channel address, so equal channels are adjacent: lock each once.
+// SEL1: `order` is sorted by source address, so equal sources are adjacent: lock each once.
 void lock_all(std::span<select_case*> order) noexcept {
-  const channel_base* previous = nullptr;
+  const case_source* previous = nullptr;
   for (select_case* c : order) {
-    if (c->target != previous) c->target->lock();
-    previous = c->target;
+    if (c->source != previous) c->source->lock();
+    previous = c->source;
   }
 }
 
 void unlock_all(std::span<select_case*> order) noexcept {
-  const channel_base* previous = nullptr;
+  const case_source* previous = nullptr;
   for (select_case* c : order) {
-    if (c->target != previous) c->target->unlock();
-    previous = c->target;
+    if (c->source != previous) c->source->unlock();
+    previous = c->source;
   }
 }
 
@@ -47,7 +48,7 @@ select_case* collect_cases(std::span<select_case* const> cases, std::span<select
     SPINDLE_VERIFY(c != nullptr, "fiber::chan::select: a null case pointer");
     c->index = static_cast<std::uint32_t>(i);
     switch (c->what) {
-      case select_case::kind::channel:
+      case select_case::kind::waits:
         poll[count++] = c;
         break;
       case select_case::kind::fallback:
@@ -70,7 +71,7 @@ void shuffle_and_sort(std::span<select_case*> poll, std::span<select_case*> lock
     std::swap(poll[i - 1], poll[twist::random::choice(i)]);
   }
   std::sort(lock_order.begin(), lock_order.end(), [](const select_case* a, const select_case* b) {
-    return std::less<const channel_base*>{}(a->target, b->target);
+    return std::less<const case_source*>{}(a->source, b->source);
   });
 }
 
@@ -86,16 +87,20 @@ select_case* poll_or_enqueue(std::span<select_case*> poll, std::span<select_case
   lock_all(lock_order);
   {
     no_suspend_scope no_suspend(locks_name);
-    // Step 2.
+    // Step 2 (SRC2).
     for (select_case* c : poll) {
-      if (c->try_complete(to_wake)) {
+      if (c->source->try_complete_locked(c->op, c->node, to_wake)) {
         completed = c;
         break;
       }
     }
-    // Step 4 (registration), unless step 2 or 3 (or 7's passed deadline) applies.
+    // Step 4 (registration, SRC3), unless step 2 or 3 (or 7's passed deadline) applies.
     if (completed == nullptr && may_wait()) {
-      for (select_case* c : poll) c->enqueue(self);
+      for (select_case* c : poll) {
+        c->node.owner = &self;
+        c->node.index = c->index;
+        c->source->enqueue_locked(c->op, c->node);
+      }
       queued = true;
     }
   }
@@ -104,14 +109,14 @@ select_case* poll_or_enqueue(std::span<select_case*> poll, std::span<select_case
   return completed;
 }
 
-// Step 6 (SEL2): relock every other case's channel; drop our node if still queued.
-select_case* unlink_losers(std::span<select_case*> poll, std::uint32_t winner) noexcept {
+// Step 6 (SEL2): cancel every other case's node (SRC4: relocks its source).
+select_case* cancel_losers(std::span<select_case*> poll, std::uint32_t winner) noexcept {
   select_case* completed = nullptr;
   for (select_case* c : poll) {
     if (c->index == winner) {
       completed = c;
     } else {
-      c->target->unlink(c->node);
+      c->source->cancel(c->node);
     }
   }
   SPINDLE_ASSERT(completed != nullptr, "fiber::chan::select woken without a winner");
@@ -138,7 +143,7 @@ std::size_t run_select(std::span<select_case*> poll, std::span<select_case*> loc
     completed = fallback;  // step 3
   } else if (completed == nullptr) {
     self.park();  // step 5 happens elsewhere
-    completed = unlink_losers(poll, self.winner());
+    completed = cancel_losers(poll, self.winner());
   }
   completed->finish();
   return completed->index;
@@ -174,11 +179,11 @@ std::size_t run_select_until(std::span<select_case*> poll, std::span<select_case
   } else if (completed == nullptr) {
     if (!queued) return kTimedOut;  // step 7: the deadline had passed, nothing was queued
     if (!self.park_until(deadline)) {
-      // Step 7, timed out (SEL3): no case completed; unlink every node (SEL2).
-      for (select_case* c : poll) c->target->unlink(c->node);
+      // Step 7, timed out (SEL3): no case completed; cancel every node (SEL2).
+      for (select_case* c : poll) c->source->cancel(c->node);
       return kTimedOut;
     }
-    completed = unlink_losers(poll, self.winner());
+    completed = cancel_losers(poll, self.winner());
   }
   completed->finish();
   return completed->index;

@@ -43,7 +43,8 @@
 // (values move under the channel's spinlock). Everything a sender did before send() happens-
 // before the receiver's recv() returning that value.
 //
-// The protocol (CHAN1-CHAN6, steps 1-5) is in detail/channel_base.hpp; select in select.hpp.
+// The protocol (CHAN1-CHAN6, steps 1-5) is in detail/channel_base.hpp; select in select.hpp,
+// which waits on a channel through the case_source interface (detail/case_source.hpp).
 #pragma once
 
 #include <cstddef>
@@ -92,13 +93,8 @@ struct storage_slot {
   alignas(T) unsigned char bytes[sizeof(T)];
 };
 
-template <class T, class F>
-class recv_case;
-template <class T, class F>
-class send_case;
-
 template <class T>
-class channel : private detail::channel_base {
+class channel final : private detail::channel_base {
   static_assert(std::is_nothrow_move_constructible_v<T>,
                 "fiber::chan::channel<T>: T must be nothrow move constructible (values move "
                 "under a spinlock)");
@@ -194,23 +190,13 @@ class channel : private detail::channel_base {
   using channel_base::close;
   using channel_base::is_closed;
 
+  // What select waits on (detail/case_source.hpp): for select's cases (select.hpp), not for
+  // direct use.
+  detail::case_source& select_source() noexcept { return *this; }
+
  private:
-  template <class U, class F>
-  friend class recv_case;
-  template <class U, class F>
-  friend class send_case;
-
-  static constexpr const char* lock_name = "fiber::chan::channel lock";
-
-  detail::channel_base& base() noexcept { return *this; }
-
   send_status send_impl(T& value);
   send_status try_send_impl(T& value) noexcept;
-  // Step 4, entered holding lock_ after step 1 or 2 found nobody: links a node for the
-  // caller and parks it (PARK1 releases lock_). Apart from the fast paths, so that a send or
-  // recv that completes at once builds no node and no parker.
-  send_status park_sender_locked(T& value);
-  void park_receiver_locked(std::optional<T>& result);
   send_status send_until_impl(T& value, twist::steady_clock::time_point deadline);
 
   // Under lock_ (CHAN1): step 1 without blocking. `sent`, `full` or `closed`; sets *to_wake
@@ -219,9 +205,37 @@ class channel : private detail::channel_base {
   // Under lock_: step 2 without blocking. `received` (out engaged), `empty` or `closed`.
   recv_status try_recv_locked(std::optional<T>& out, detail::parker*& to_wake) noexcept;
 
-  // Under lock_ (select.hpp step 4): queues a select case's node.
-  void enqueue_receiver_locked(detail::case_node& node) noexcept { guarded_.receivers.push_back(node); }
-  void enqueue_sender_locked(detail::case_node& node) noexcept { guarded_.senders.push_back(node); }
+  // complete_or_wait's attempts: step 1 / step 2 without blocking, on the caller's value or
+  // slot.
+  auto sending(T& value) noexcept {
+    return [this, &value](detail::parker*& to_wake) { return try_send_locked(value, to_wake); };
+  }
+  auto receiving(std::optional<T>& out) noexcept {
+    return [this, &out](detail::parker*& to_wake) { return try_recv_locked(out, to_wake); };
+  }
+  // complete_or_wait's `wait` for try_send / try_recv: release the lock, report `status`.
+  template <class Status>
+  auto give_up(Status status) noexcept {
+    return [this, status] {
+      lock_.unlock();  // CHAN4
+      return status;
+    };
+  }
+
+  // How a wait (step 4 or 5) ended, as the operation reports it.
+  static send_status as_send_status(wait_result result) noexcept {
+    if (result == wait_result::completed) return send_status::sent;
+    return result == wait_result::closed ? send_status::closed : send_status::timed_out;
+  }
+  static recv_status as_recv_status(wait_result result) noexcept {
+    if (result == wait_result::completed) return recv_status::received;
+    return result == wait_result::closed ? recv_status::closed : recv_status::timed_out;
+  }
+
+  // SRC2 (detail/case_source.hpp): a select case's step 1 or 2 without blocking, on its
+  // node's slot (a recv case: its std::optional<T>, reset first; a send case: its T).
+  bool try_complete_locked(detail::case_op op, detail::case_node& node,
+                           detail::parker*& to_wake) noexcept override;
 
   T* slot(std::size_t index) noexcept { return std::launder(reinterpret_cast<T*>(slots_[index].bytes)); }
   void push_buffered(T&& value) noexcept;
@@ -292,138 +306,65 @@ recv_status channel<T>::try_recv_locked(std::optional<T>& out, detail::parker*& 
 }
 
 template <class T>
-send_status channel<T>::send_impl(T& value) {
-  detail::parker* to_wake = nullptr;
-  send_status status;
-  lock();
-  {
-    no_suspend_scope no_suspend(lock_name);
-    status = try_send_locked(value, to_wake);
+bool channel<T>::try_complete_locked(detail::case_op op, detail::case_node& node,
+                                     detail::parker*& to_wake) noexcept {
+  if (op == detail::case_op::recv) {
+    auto& out = *static_cast<std::optional<T>*>(node.slot);
+    out.reset();
+    return try_recv_locked(out, to_wake) != recv_status::empty;
   }
-  if (status == send_status::full) return park_sender_locked(value);
-  unlock();  // CHAN4: our last access to *this
-  if (to_wake != nullptr) to_wake->wake();
-  return status;
+  const send_status status = try_send_locked(*static_cast<T*>(node.slot), to_wake);
+  node.closed = status == send_status::closed;
+  return status != send_status::full;
 }
 
+// Each operation: complete_or_wait (lock, step 1 or 2, unlock and wake), waiting if it would
+// block — step 4 (wait_locked), step 5 (wait_until_locked), or not at all (give_up).
+
 template <class T>
-send_status channel<T>::park_sender_locked(T& value) {
-  detail::parker self(/*single_case=*/true);
-  detail::case_node node;
-  {
-    no_suspend_scope no_suspend(lock_name);
-    node.owner = &self;
-    node.slot = &value;
-    guarded_.senders.push_back(node);
-  }
-  // Step 4: a receiver takes the value, or close() marks the node closed.
-  park(self);
-  return node.closed ? send_status::closed : send_status::sent;
+send_status channel<T>::send_impl(T& value) {
+  return complete_or_wait(send_status::full, sending(value),
+                          [&] { return as_send_status(wait_locked(guarded_.senders, &value)); });
 }
 
 template <class T>
 send_status channel<T>::send_until_impl(T& value, twist::steady_clock::time_point deadline) {
-  detail::parker* to_wake = nullptr;
-  send_status status;
-  lock();
-  {
-    no_suspend_scope no_suspend(lock_name);
-    status = try_send_locked(value, to_wake);
-  }
-  if (status == send_status::full) {
-    // Step 5: queue a node for the caller's value and wait (releases lock_).
-    detail::case_node node;
-    node.slot = &value;
-    if (!wait_until_locked(node, guarded_.senders, deadline)) return send_status::timed_out;
-    return node.closed ? send_status::closed : send_status::sent;  // CHAN5: a receiver took it
-  }
-  unlock();  // CHAN4
-  if (to_wake != nullptr) to_wake->wake();
-  return status;
+  return complete_or_wait(send_status::full, sending(value), [&] {
+    // CHAN5: `sent` only if a receiver took the value; else it is untouched.
+    return as_send_status(wait_until_locked(guarded_.senders, &value, deadline));
+  });
 }
 
 template <class T>
 send_status channel<T>::try_send_impl(T& value) noexcept {
-  detail::parker* to_wake = nullptr;
-  send_status status;
-  lock();
-  {
-    no_suspend_scope no_suspend(lock_name);
-    status = try_send_locked(value, to_wake);
-  }
-  unlock();
-  if (to_wake != nullptr) to_wake->wake();
-  return status;
+  return complete_or_wait(send_status::full, sending(value), give_up(send_status::full));
 }
 
 template <class T>
 std::optional<T> channel<T>::recv() {
   std::optional<T> result;
-  detail::parker* to_wake = nullptr;
-  recv_status status;
-  lock();
-  {
-    no_suspend_scope no_suspend(lock_name);
-    status = try_recv_locked(result, to_wake);
-  }
-  if (status == recv_status::empty) {
-    park_receiver_locked(result);
-    return result;
-  }
-  unlock();  // CHAN4
-  if (to_wake != nullptr) to_wake->wake();
+  complete_or_wait(recv_status::empty, receiving(result), [&] {
+    // A sender fills `result`, or close() leaves it empty.
+    return as_recv_status(wait_locked(guarded_.receivers, &result));
+  });
   return result;
-}
-
-template <class T>
-void channel<T>::park_receiver_locked(std::optional<T>& result) {
-  detail::parker self(/*single_case=*/true);
-  detail::case_node node;
-  {
-    no_suspend_scope no_suspend(lock_name);
-    node.owner = &self;
-    node.slot = &result;
-    guarded_.receivers.push_back(node);
-  }
-  park(self);  // step 4: a sender fills `result`, or close() comes
 }
 
 template <class T>
 recv_result<T> channel<T>::recv_until(twist::steady_clock::time_point deadline) {
   recv_result<T> result{recv_status::empty, std::nullopt};
-  detail::parker* to_wake = nullptr;
-  lock();
-  {
-    no_suspend_scope no_suspend(lock_name);
-    result.status = try_recv_locked(result.value, to_wake);
-  }
-  if (result.status == recv_status::empty) {
-    // Step 5: queue a node for our slot and wait (releases lock_).
-    detail::case_node node;
-    node.slot = &result.value;
-    if (!wait_until_locked(node, guarded_.receivers, deadline)) {
-      result.status = recv_status::timed_out;  // CHAN5: no sender touched the slot
-    } else {
-      result.status = result.value.has_value() ? recv_status::received : recv_status::closed;
-    }
-    return result;
-  }
-  unlock();  // CHAN4
-  if (to_wake != nullptr) to_wake->wake();
+  result.status = complete_or_wait(recv_status::empty, receiving(result.value), [&] {
+    // CHAN5: timed out -> no sender touched the slot.
+    return as_recv_status(wait_until_locked(guarded_.receivers, &result.value, deadline));
+  });
   return result;
 }
 
 template <class T>
 recv_result<T> channel<T>::try_recv() noexcept {
   recv_result<T> result{recv_status::empty, std::nullopt};
-  detail::parker* to_wake = nullptr;
-  lock();
-  {
-    no_suspend_scope no_suspend(lock_name);
-    result.status = try_recv_locked(result.value, to_wake);
-  }
-  unlock();
-  if (to_wake != nullptr) to_wake->wake();
+  result.status = complete_or_wait(recv_status::empty, receiving(result.value),
+                                   give_up(recv_status::empty));
   return result;
 }
 

@@ -48,44 +48,47 @@
 // cases allocates two arrays of pointers; the overloads taking scratch spans never allocate).
 // At most 2^32 - 2 cases.
 //
-// Protocol (Go's runtime/select.go selectgo(), restated for intrusive stack waiters):
+// Protocol (Go's runtime/select.go selectgo(), restated for intrusive stack waiters). select
+// talks to the things its cases wait on only through detail::case_source (SRC1-SRC5 in
+// detail/case_source.hpp); a channel is one such source, and "source" below means any.
 //   1. Pick a random poll order (Fisher-Yates over the cases) and a lock order (the cases
-//      sorted by channel address). Lock every distinct channel in lock order.
-//      SEL1 (no deadlock): every party that holds two channel locks at once is a select, and
+//      sorted by source address). Lock every distinct source in lock order (SRC1).
+//      SEL1 (no deadlock): every party that holds two source locks at once is a select, and
 //      takes them in one global order (addresses); duplicates are locked once. A plain send,
 //      recv or close holds one lock, and nobody waits for anything while holding a lock.
-//   2. In poll order, try each case as the non-blocking operation (channel.hpp step 1/2
-//      under the lock). The first that completes wins: unlock all, wake the counterpart it
-//      claimed (if any), run the handler. Taking the first ready case of a uniformly random
-//      permutation chooses uniformly among the ready cases.
+//   2. In poll order, try each case as the non-blocking operation (try_complete_locked, SRC2;
+//      for a channel, channel.hpp's step 1/2 under the lock). The first that completes wins:
+//      unlock all, wake the counterpart it claimed (if any), run the handler. Taking the
+//      first ready case of a uniformly random permutation chooses uniformly among the ready
+//      cases.
 //   3. None ready and a default case: unlock all, run the default handler.
-//   4. Otherwise link one node per case into its channel's queue, all owned by one parker
-//      (parker.hpp) on our stack; unlock all; park(). No wakeup is lost: every node is
-//      linked before any lock is released (WAIT1 of waiter.hpp covers the rest).
-//   5. A completer on one of the channels claims the parker (CLAIM1: one CAS, so exactly one
+//   4. Otherwise register one node per case with its source (enqueue_locked, SRC3), all
+//      owned by one parker (parker.hpp) on our stack; unlock all; park(). No wakeup is lost:
+//      every node is registered before any lock is released (WAIT1 of waiter.hpp covers the
+//      rest).
+//   5. A completer on one of the sources claims the parker (CLAIM1: one CAS, so exactly one
 //      case completes), finishes that case, unlocks, wakes us. Completers on the other
-//      channels that find our other nodes fail the claim and drop them, under their lock.
-//   6. Woken: for each case but the winner, lock its channel, unlink its node if still
-//      queued, unlock. Then run the winner's handler and return its index.
+//      sources that find our other nodes fail the claim and drop them, under their lock.
+//   6. Woken: for each case but the winner, cancel its node (SRC4: lock its source, unlink
+//      the node if still queued, unlock). Then run the winner's handler and return its index.
 //   7. Timed (select_until): the parker is `timed` (CLAIM2 of parker.hpp). In step 4, with no
 //      default case, first check the timer service (a fiber) and the clock, still holding
 //      the locks: the deadline passed -> queue nothing, unlock, return kTimedOut. Else park
-//      with park_until(deadline). Woken: step 6 as usual. Timed out: for every case, lock its
-//      channel, unlink its node if still queued, unlock (step 6 with no winner); return
-//      kTimedOut. Every case off and no default: park the lone timed parker until the
-//      deadline (nobody can claim it) and return kTimedOut.
+//      with park_until(deadline). Woken: step 6 as usual. Timed out: cancel every case's
+//      node (step 6 with no winner); return kTimedOut. Every case off and no default: park
+//      the lone timed parker until the deadline (nobody can claim it) and return kTimedOut.
 //   SEL2 (no dangling waiter): every access to our nodes or our parker by another party
-//   happens under the lock of a channel holding one of our nodes (or is the winner's final
-//   wake(), WAIT2 of waiter.hpp). Step 6 takes each such lock after the claim, so when select
-//   returns nobody still holds a pointer into its frame. The winner's node needs no step 6:
-//   the winner unlinked it and nobody else can reach it. Step 7 takes every case's lock, the
-//   node of a completer that lost CLAIM2 to the timeout included.
+//   happens under the lock of a source holding one of our nodes (or is the winner's final
+//   wake(), WAIT2 of waiter.hpp; SRC3). Step 6 takes each such lock after the claim (SRC4),
+//   so when select returns nobody still holds a pointer into its frame. The winner's node
+//   needs no step 6: the winner unlinked it and nobody else can reach it. Step 7 takes every
+//   case's lock, the node of a completer that lost CLAIM2 to the timeout included.
 //   SEL3 (timeout or one case, never both): a completer finishes a case only after winning
 //   CLAIM2 (winner_, then the waiter's claim, which fails once the timeout won — WAIT4), and
 //   the owner reports kTimedOut only when park_until() says the timeout won. So a timed-out
 //   select moved no value in or out, and a completed one did not time out.
-// A lock-free channel could replace step 1's locks and wait_queue (wait_queue.hpp says how);
-// steps 4-6 depend only on the claim.
+// A lock-free channel could replace step 1's locks and wait_queue (wait_queue.hpp and
+// case_source.hpp say how); steps 4-6 depend only on the claim.
 #pragma once
 
 #include <array>
@@ -100,42 +103,43 @@
 #include <utility>
 
 #include <spindle/fiber/chan/channel.hpp>
-#include <spindle/fiber/sync/waiter.hpp>
-#include <spindle/twist/clock.hpp>
-#include <spindle/fiber/chan/detail/channel_base.hpp>
+#include <spindle/fiber/chan/detail/case_source.hpp>
 #include <spindle/fiber/chan/detail/parker.hpp>
 #include <spindle/fiber/chan/detail/wait_queue.hpp>
+#include <spindle/fiber/sync/waiter.hpp>
+#include <spindle/twist/clock.hpp>
 
 namespace spindle::fiber::chan {
 
 namespace detail {
 
-// One case of a select, type-erased so that the protocol runs out of line (select.cpp).
+// One case of a select: what it waits on (a case_source and a direction), its waiter node,
+// and its handler behind finish(). The protocol runs out of line (select.cpp) and reaches the
+// source only through case_source; a case kind is a subclass that sets node.slot to what its
+// source fills or takes (case_source.hpp, case_op) and runs its handler in finish().
 class select_case {
  public:
   select_case(const select_case&) = delete;
   select_case& operator=(const select_case&) = delete;
 
-  // Under the channel's lock (all of them, step 2): completes the operation if it would not
-  // block; sets to_wake to the counterpart it claimed, to wake after unlocking.
-  virtual bool try_complete(parker*& to_wake) noexcept = 0;
-  // Under the channel's lock (step 4): links `node` (owner, slot, index set) into its queue.
-  virtual void enqueue(parker& owner) noexcept = 0;
-  // After every lock is released: runs the handler.
+  // After every lock is released, for the case that completed (or the default): runs the
+  // handler with what the source left in node.slot / node.closed.
   virtual void finish() = 0;
 
-  enum class kind : std::uint8_t { channel, off, fallback };
+  enum class kind : std::uint8_t { waits, off, fallback };
 
   // Case indexes must stay below parker::unclaimed.
   static constexpr std::size_t kMaxCases() noexcept { return parker::unclaimed; }
 
-  channel_base* target = nullptr;   // the case's channel; null for `off` and `fallback`
-  case_node node;                   // this case's waiter (step 4)
+  case_source* const source;        // what the case waits on; null for `off` and `fallback`
+  case_node node;                   // this case's waiter (step 4); slot set by the subclass
   std::uint32_t index = 0;          // position in the select's argument list
-  const kind what;                  // a channel operation, a case switched off, the default
+  const case_op op;                 // which way the value goes (ignored without a source)
+  const kind what;                  // waits on a source, a case switched off, the default
 
  protected:
-  select_case(channel_base* ch, kind k) noexcept : target(ch), what(k) {}
+  select_case(case_source* src, case_op direction, kind k) noexcept
+      : source(src), op(direction), what(k) {}
   ~select_case() = default;
 };
 
@@ -166,27 +170,17 @@ class recv_case final : public detail::select_case {
 
  public:
   recv_case(channel<T>* ch, F handler)
-      : select_case(ch == nullptr ? nullptr : &ch->base(), ch == nullptr ? kind::off : kind::channel),
-        ch_(ch),
-        handler_(std::move(handler)) {}
-
-  bool try_complete(detail::parker*& to_wake) noexcept override {
-    result_.reset();
-    return ch_->try_recv_locked(result_, to_wake) != recv_status::empty;
-  }
-  void enqueue(detail::parker& owner) noexcept override {
-    result_.reset();
-    node.owner = &owner;
+      : select_case(ch == nullptr ? nullptr : &ch->select_source(), detail::case_op::recv,
+                    ch == nullptr ? kind::off : kind::waits),
+        handler_(std::move(handler)) {
     node.slot = &result_;
-    node.index = index;
-    ch_->enqueue_receiver_locked(node);
   }
+
   void finish() override { std::invoke(handler_, std::move(result_)); }
 
  private:
-  channel<T>* ch_;  // null: the case is off
   F handler_;
-  std::optional<T> result_;  // filled by a sender (or stays empty: closed)
+  std::optional<T> result_;  // filled by the source (or stays empty: closed)
 };
 
 template <class T, class F>
@@ -196,22 +190,13 @@ class send_case final : public detail::select_case {
 
  public:
   send_case(channel<T>* ch, T value, F handler)
-      : select_case(ch == nullptr ? nullptr : &ch->base(), ch == nullptr ? kind::off : kind::channel),
-        ch_(ch),
+      : select_case(ch == nullptr ? nullptr : &ch->select_source(), detail::case_op::send,
+                    ch == nullptr ? kind::off : kind::waits),
         value_(std::move(value)),
-        handler_(std::move(handler)) {}
-
-  bool try_complete(detail::parker*& to_wake) noexcept override {
-    const send_status status = ch_->try_send_locked(value_, to_wake);
-    node.closed = status == send_status::closed;
-    return status != send_status::full;
-  }
-  void enqueue(detail::parker& owner) noexcept override {
-    node.owner = &owner;
+        handler_(std::move(handler)) {
     node.slot = &value_;
-    node.index = index;
-    ch_->enqueue_sender_locked(node);
   }
+
   void finish() override {
     const send_status status = node.closed ? send_status::closed : send_status::sent;
     if constexpr (std::is_invocable_v<F&, send_status>) {
@@ -222,7 +207,6 @@ class send_case final : public detail::select_case {
   }
 
  private:
-  channel<T>* ch_;  // null: the case is off
   T value_;  // moved out by the receiver if the case completes
   F handler_;
 };
@@ -233,10 +217,8 @@ class default_select_case final : public detail::select_case {
 
  public:
   explicit default_select_case(F handler)
-      : select_case(nullptr, kind::fallback), handler_(std::move(handler)) {}
+      : select_case(nullptr, detail::case_op::recv, kind::fallback), handler_(std::move(handler)) {}
 
-  bool try_complete(detail::parker*&) noexcept override { return false; }
-  void enqueue(detail::parker&) noexcept override {}
   void finish() override { std::invoke(handler_); }
 
  private:

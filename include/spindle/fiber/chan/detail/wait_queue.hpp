@@ -7,7 +7,8 @@
 // the nodes in it happens under the owning channel's lock (channel_base.hpp, CHAN1).
 //
 // This queue plus parker::try_claim is the whole "waiter registration" layer of a channel:
-// channel_base reaches blocked parties only through push_back / pop_claimed / unlink. A
+// channel_base reaches blocked parties only through push_back / pop_claimed / unlink, and
+// select reaches a channel only through case_source (case_source.hpp), never this queue. A
 // lock-free channel can replace this file and the spinlock without touching the claim
 // protocol (parker.hpp) or the select protocol (select.hpp), as long as its
 // pop_claimed still claims before it hands a node out and its unlink still guarantees that
