@@ -251,7 +251,7 @@ class shared_stack_list final : public fiber::stack_allocator {
 
  private:
   // Measured: skynet keeps up to about 18,500 fibers alive at once on this pool (every 61st
-  // pop takes the oldest, biggest subtree: FAIR1 in docs/exec.md), and each holds a stack.
+  // pop takes the oldest, biggest subtree: WS.FAIR1 in docs/exec.md), and each holds a stack.
   static constexpr std::size_t kSharedStackReserve = 32768;
   std::mutex mutex_;
   std::vector<spindle::context::stack> idle_;  // guarded by mutex_

@@ -95,7 +95,7 @@ dfs_strategy::frame dfs_strategy::make_frame(const choice& c) const {
     f.candidates.reserve(c.candidates.size());
     f.unfair.reserve(c.candidates.size());
     for (const candidate& cand : c.candidates) {
-      // The timer has no step: a yield without a location, dependent on everything (INV2).
+      // The timer has no step: a yield without a location, dependent on everything (DFS.INV2).
       const step* pending = cand.pending;
       f.candidates.push_back(pending != nullptr
                                  ? pending_step{cand.thread, pending->op, pending->address}
@@ -117,7 +117,7 @@ bool dfs_strategy::matches(const frame& f, const choice& c) const noexcept {
 }
 
 bool dfs_strategy::independent(const pending_step& a, const pending_step& b) noexcept {
-  if (a.address == nullptr || b.address == nullptr) return false;  // INV2
+  if (a.address == nullptr || b.address == nullptr) return false;  // DFS.INV2
   if (a.address != b.address) return true;
   return reads_only(a.op) && reads_only(b.op);
 }
@@ -230,7 +230,7 @@ bool dfs_strategy::ran_while_asleep(const choice& c) const noexcept {
     const bool still_candidate =
         std::any_of(c.candidates.begin(), c.candidates.end(),
                     [&](const candidate& cand) { return cand.thread == s.thread; });
-    if (!still_candidate) return true;  // INV1: only running blocks or ends it
+    if (!still_candidate) return true;  // DFS.INV1: only running blocks or ends it
   }
   return false;
 }

@@ -38,13 +38,13 @@
 //      skipped (each a subtree of at least one schedule) and runs abandoned.
 //
 // Invariants the reduction relies on:
-//   INV1 a sleeping thread's pending step does not change while it sleeps: only running changes
-//        it, and a runnable thread becomes blocked or done only by running;
-//   INV2 a step's effect on other threads is through its location (atomic, futex word); steps
-//        without one (spawn, join, yield, sleep, clock, random, fence, the timer) are treated as
-//        dependent on everything, and so are futex operations on the same word (they block and
-//        wake). A thread's exit happens inside its last step's transition and only wakes a
-//        joiner, which is blocked, never asleep.
+//   DFS.INV1 a sleeping thread's pending step does not change while it sleeps: only running changes
+//            it, and a runnable thread becomes blocked or done only by running;
+//   DFS.INV2 a step's effect on other threads is through its location (atomic, futex word); steps
+//            without one (spawn, join, yield, sleep, clock, random, fence, the timer) are treated
+//            as dependent on everything, and so are futex operations on the same word (they block
+//            and wake). A thread's exit happens inside its last step's transition and only wakes a
+//            joiner, which is blocked, never asleep.
 //
 // Known caveat (Coons, Musuvathi & McKinley, "Bounded partial-order reduction", OOPSLA 2013):
 // sleep sets combined with a preemption bound can cut schedules the bound alone would keep.

@@ -19,14 +19,14 @@
 //      quarantine -> double free (the run fails); neither -> not the run's (allocated before
 //      it, or by the simulator): free.
 //
-// INV1: every pointer handed out is exactly what malloc / posix_memalign returned, tracked or
-//       not, and the checker keeps its records in side tables, never in a header. So free() is
-//       right for any block at any time (a forgotten leak freed after the run, a failure
-//       message the host keeps), and no memory in front of a foreign pointer is ever read.
-// INV2: a quarantined block is not given back to malloc, so while it is in quarantine its
-//       address cannot be handed out again: an exact quarantine hit on delete is a double free.
-// INV3: the checker's own containers allocate with malloc_allocator, never operator new, so
-//       bookkeeping cannot recurse into the routing above.
+// MEM.INV1: every pointer handed out is exactly what malloc / posix_memalign returned, tracked or
+//           not, and the checker keeps its records in side tables, never in a header. So free() is
+//           right for any block at any time (a forgotten leak freed after the run, a failure
+//           message the host keeps), and no memory in front of a foreign pointer is ever read.
+// MEM.INV2: a quarantined block is not given back to malloc, so while it is in quarantine its
+//           address cannot be handed out again: an exact quarantine hit on delete is a double free.
+// MEM.INV3: the checker's own containers allocate with malloc_allocator, never operator new, so
+//           bookkeeping cannot recurse into the routing above.
 #include "memory.hpp"
 
 #include <cxxabi.h>
@@ -65,7 +65,7 @@ constexpr std::size_t kSymbolMaxChars = 160;
 
 using address = std::uintptr_t;
 
-// INV3: an allocator for the checker's containers that never enters operator new.
+// MEM.INV3: an allocator for the checker's containers that never enters operator new.
 template <class T>
 struct malloc_allocator {
   using value_type = T;
@@ -172,7 +172,7 @@ class checker {
     std::string report;
     if (report_leaks && !live_.empty()) report = leak_report();
     // Forgotten, not freed: a leaked block may still be referenced by state outside the run,
-    // and INV1 lets whoever holds it free it later.
+    // and MEM.INV1 lets whoever holds it free it later.
     live_.clear();
     while (!order_.empty()) release_oldest();
     world_ = nullptr;
@@ -225,10 +225,10 @@ class checker {
     }
     if (!quarantine_.empty()) {
       if (const auto it = quarantine_.find(a); it != quarantine_.end()) {
-        report_double_free(it->second, site);  // INV2
+        report_double_free(it->second, site);  // MEM.INV2
       }
     }
-    std::free(p);  // not the run's block (INV1)
+    std::free(p);  // not the run's block (MEM.INV1)
   }
 
   bool freed_block_at(address a, std::string& description) {
@@ -313,7 +313,7 @@ class checker {
 
 // How many OS threads have a run active. Relaxed: only the OS thread that runs a simulation
 // needs to see its own writes (program order); another thread reading it racily takes either
-// path, and both are right for it (this_thread_checker is null there, INV1).
+// path, and both are right for it (this_thread_checker is null there, MEM.INV1).
 std::atomic<int> runs_active{0};
 thread_local checker* this_thread_checker = nullptr;
 
@@ -412,7 +412,7 @@ void* operator new[](std::size_t size, std::align_val_t alignment, const std::no
   return mem::new_impl(size, static_cast<std::size_t>(alignment), true, SPINDLE_SIM_CALL_SITE);
 }
 
-// Every form frees with free(): aligned blocks come from posix_memalign (INV1).
+// Every form frees with free(): aligned blocks come from posix_memalign (MEM.INV1).
 void operator delete(void* p) noexcept { mem::delete_impl(p, SPINDLE_SIM_CALL_SITE); }
 void operator delete[](void* p) noexcept { mem::delete_impl(p, SPINDLE_SIM_CALL_SITE); }
 void operator delete(void* p, std::size_t) noexcept { mem::delete_impl(p, SPINDLE_SIM_CALL_SITE); }

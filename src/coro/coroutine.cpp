@@ -16,22 +16,22 @@
 // nobody else resumes the coroutine in between (it is running).
 //
 // transfer_to(next), inside the running coroutine A (hand_over() is steps 1-3):
-//   1. check A is not being unwound (INV1) and `next` is suspended;
-//   2. `next` takes over A's resumer: resumer_ is copied from A (TRANSFER1: the resumer's
+//   1. check A is not being unwound (CO.INV1) and `next` is suspended;
+//   2. `next` takes over A's resumer: resumer_ is copied from A (CO.TRANSFER1: the resumer's
 //      saved state is reached from the coroutine that is running on its behalf, so the one
 //      that comes back can restore it);
 //   3. A's exception state is saved from the thread's slot and next's put there; next's
 //      overflow record replaces A's; next becomes the thread's current coroutine; A is marked
 //      suspended, next running;
 //   4. switch from A's context to next's. Everything in steps 2-3 happens before the switch,
-//      on this thread, so it is the same thread's state (TRANSFER2); A touches only its own
+//      on this thread, so it is the same thread's state (CO.TRANSFER2); A touches only its own
 //      members after the switch, as in suspend().
-// TRANSFER3: the resumer's leave() (leave_returned()) runs on the thread's current coroutine,
+// CO.TRANSFER3: the resumer's leave() (leave_returned()) runs on the thread's current coroutine,
 // which is the last one of the chain: the one that suspended or ended and switched to
 // *resumer_, since only the running coroutine can switch to it.
 //
 // destroy(): a suspended body is resumed with unwind_requested_ set, so its suspend() throws
-// forced_unwind (INV1: a body being unwound never suspends again; checked in suspend()).
+// forced_unwind (CO.INV1: a body being unwound never suspends again; checked in suspend()).
 // entry() catches forced_unwind and ends the body like a return. Then the block is destroyed
 // and the stack given back; the stack is moved out of the block first, since the block lives
 // in it.
@@ -146,7 +146,7 @@ void control_block::leave(const resumer_state& resumer) {
 }
 
 void control_block::leave_returned(const resumer_state& resumer) {
-  control_block* returned = current_coroutine::get();  // TRANSFER3
+  control_block* returned = current_coroutine::get();  // CO.TRANSFER3
   returned->leave(resumer);
 }
 
@@ -158,7 +158,7 @@ void control_block::hand_over(control_block& next) noexcept {
                  "coroutine: transfer to a coroutine that is not suspended");
   SPINDLE_ASSERT(current_coroutine::get() == this,
                  "coroutine: transfer from a coroutine that is not the innermost running one");
-  // Step 2 (TRANSFER1).
+  // Step 2 (CO.TRANSFER1).
   next.resumer_ = resumer_;
   // Step 3.
   exception_state_ =

@@ -37,7 +37,7 @@ void terminate_on_task_failure(const task_failure& failure) noexcept {
 namespace detail {
 
 void run_task(task& t, const executor& where, const error_handler& on_failure) noexcept {
-  const task* address = &t;  // for the report only: never dereferenced after run (TASK2)
+  const task* address = &t;  // for the report only: never dereferenced after run (EX.TASK2)
   try {
     t.run();
   } catch (...) {

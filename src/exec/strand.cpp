@@ -14,17 +14,17 @@ strand::strand(executor& underlying, error_handler on_task_failure)
     : underlying_(underlying), on_task_failure_(std::move(on_task_failure)) {}
 
 strand::~strand() {
-  // acquire: pairs with the runner's final fetch_sub (STR3).
+  // acquire: pairs with the runner's final fetch_sub (ST.STR3).
   SPINDLE_VERIFY(pending_.load(std::memory_order_acquire) == 0,
                  "strand destroyed while it still has tasks to run");
 }
 
 void strand::submit(task& t, hint h) {
   // acq_rel: acquire pairs with the runner's fetch_sub (the previous run happens-before the
-  // next one, STR2); release orders our previous writes before the run of `t`.
+  // next one, ST.STR2); release orders our previous writes before the run of `t`.
   const std::size_t before = pending_.fetch_add(1, std::memory_order_acq_rel);
   inbox_.push(t);  // release CAS: publishes `t` to the runner's acquire exchange
-  if (before != 0) return;  // a runner exists or is being scheduled (STR1)
+  if (before != 0) return;  // a runner exists or is being scheduled (ST.STR1)
   try {
     underlying_.submit(runner_, h);
   } catch (const executor_stopped&) {
@@ -45,7 +45,7 @@ void strand::run_batch(task& self) {
       detail::run_task(*t, s, s.on_task_failure_);
     }
   }
-  // acq_rel: see submit(). STR3: after this RMW brings the count to 0, `s` may be gone.
+  // acq_rel: see submit(). ST.STR3: after this RMW brings the count to 0, `s` may be gone.
   const std::size_t before = s.pending_.fetch_sub(ran, std::memory_order_acq_rel);
   if (before == ran) return;
   s.underlying_.submit(s.runner_, hint::yield);  // more came in: another batch, after others' work

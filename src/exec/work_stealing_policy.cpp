@@ -12,8 +12,8 @@ namespace spindle::exec {
 struct alignas(64) work_stealing_policy::worker_queues {
   detail::work_stealing_deque deque;  // any / next spawns pushed out of the LIFO slot
   detail::local_queue fifo;           // yields, and shares taken from the injection queue
-  task* lifo = nullptr;               // owner only (SLOT1)
-  std::uint32_t ticks = 0;            // owner only: pops, modulo kOwnDequeInterval (FAIR1)
+  task* lifo = nullptr;               // owner only (WS.SLOT1)
+  std::uint32_t ticks = 0;            // owner only: pops, modulo kOwnDequeInterval (WS.FAIR1)
 };
 
 work_stealing_policy::work_stealing_policy(std::size_t workers)
@@ -31,7 +31,7 @@ bool work_stealing_policy::push(task& t, hint h, std::size_t worker) noexcept {
   worker_queues& self = workers_[worker];
   if (h == hint::any || h == hint::next) {
     task* previous = std::exchange(self.lifo, &t);
-    if (previous == nullptr) return false;  // POL1: only this worker looks at its LIFO slot
+    if (previous == nullptr) return false;  // SP.POL1: only this worker looks at its LIFO slot
     self.deque.push(*previous, injection_);
     return true;
   }
@@ -43,7 +43,7 @@ task* work_stealing_policy::pop(std::size_t worker) noexcept {
   worker_queues& self = workers_[worker];
   if (++self.ticks % kGlobalQueueInterval == 0) {
     if (self.ticks == kOwnDequeInterval) self.ticks = 0;
-    if (task* t = take_oldest(self, self.ticks == 0)) return t;  // FAIR1
+    if (task* t = take_oldest(self, self.ticks == 0)) return t;  // WS.FAIR1
   }
   if (self.lifo != nullptr) return std::exchange(self.lifo, nullptr);
   if (task* t = self.deque.pop()) return t;
@@ -71,14 +71,14 @@ bool work_stealing_policy::has_work() const noexcept {
   return false;
 }
 
-// POL4: the stolen batch's rest (pushed on the thief's deque) or a share of the injection
-// queue (in the FIFO ring) is stealable; the LIFO slot is not (SLOT1).
+// SP.POL4: the stolen batch's rest (pushed on the thief's deque) or a share of the injection
+// queue (in the FIFO ring) is stealable; the LIFO slot is not (WS.SLOT1).
 bool work_stealing_policy::has_surplus(std::size_t worker) const noexcept {
   const worker_queues& self = workers_[worker];
   return !self.deque.empty_hint() || !self.fifo.empty_hint();
 }
 
-// FAIR1: the oldest task this worker can see (its deque's only when `own_deque_too`). The owner
+// WS.FAIR1: the oldest task this worker can see (its deque's only when `own_deque_too`). The owner
 // may steal from its own deque's top: steal() takes no liberty that relies on the caller not
 // being the owner.
 task* work_stealing_policy::take_oldest(worker_queues& self, bool own_deque_too) noexcept {

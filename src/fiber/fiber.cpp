@@ -1,5 +1,5 @@
 // Fibers: spawning, the step a worker runs, suspension and the operations built directly on
-// it (yield, switch_to). The protocols are in detail/fiber_block.hpp (the worker side, STEP1)
+// it (yield, switch_to). The protocols are in detail/fiber_block.hpp (the worker side, FB.STEP1)
 // and suspend.hpp (the fiber side).
 #include <spindle/fiber/fiber.hpp>
 
@@ -31,10 +31,10 @@ using current_fiber = twist::thread_local_ptr<fiber_block, current_fiber_slot>;
 
 // The step in progress on this thread (a local of step()), for the hand-off (HANDOFF).
 struct step_frame {
-  // H1: the step's executor if it allows_direct_handoff(), else null (no fiber matches).
+  // FB.H1: the step's executor if it allows_direct_handoff(), else null (no fiber matches).
   exec::executor* handoff_executor;
-  fiber_block* handoff = nullptr;           // H1: the fiber to run next, or null
-  unsigned budget = fiber_block::kHandoffBudget;  // H4
+  fiber_block* handoff = nullptr;           // FB.H1: the fiber to run next, or null
+  unsigned budget = fiber_block::kHandoffBudget;  // FB.H4
 };
 
 struct current_step_slot;
@@ -157,16 +157,16 @@ void fiber_block::suspend(after_switch_call call) {
   step_frame* frame = current_step::get();
   fiber_block* next = frame != nullptr ? std::exchange(frame->handoff, nullptr) : nullptr;
   if (next != nullptr) {
-    // H2: straight into the handed-off fiber, which runs our after_switch on arrival. `next`
+    // FB.H2: straight into the handed-off fiber, which runs our after_switch on arrival. `next`
     // sits in this thread's slot, so nobody else touches its block until it runs.
     next->arrived_from_ = this;
-    current_fiber::set(next);  // H3
+    current_fiber::set(next);  // FB.H3
     coroutine_block_->transfer_to(*next->coroutine_block_);
   } else {
     coroutine_block_->suspend();  // the verified innermost coroutine: what coro::suspend() finds
   }
   // Resumed, maybe on another thread: only members of *this, and out-of-line calls, from here.
-  // H2: a fiber that transferred to us named itself; step() resumed us otherwise (null).
+  // FB.H2: a fiber that transferred to us named itself; step() resumed us otherwise (null).
   if (arrived_from_ != nullptr) run_after_switch(*std::exchange(arrived_from_, nullptr));
 }
 
@@ -177,7 +177,7 @@ bool fiber_block::try_hand_off(fiber_block& f) noexcept {
     return false;
   }
   --frame->budget;
-  frame->handoff = &f;  // H1
+  frame->handoff = &f;  // FB.H1
   return true;
 }
 
@@ -219,7 +219,7 @@ void fiber_block::run_one(fiber_block& f, fiber_block* outer) {
   std::exception_ptr escaped;
   {
     // Inside a strand's task only if the strand runs this fiber (debug builds; see
-    // exec/detail/strand_task_scope.hpp). Closed before after_switch (STEP1).
+    // exec/detail/strand_task_scope.hpp). Closed before after_switch (FB.STEP1).
     exec::detail::resumable_body_scope body(f);
     try {
       f.coroutine_.resume();
@@ -227,7 +227,7 @@ void fiber_block::run_one(fiber_block& f, fiber_block* outer) {
       escaped = std::current_exception();
     }
   }
-  // H3: the fiber that came back — `f`, or the last one a chain of hand-offs ran.
+  // FB.H3: the fiber that came back — `f`, or the last one a chain of hand-offs ran.
   fiber_block& back = *current_fiber::get();
   current_fiber::set(outer);
   if (back.coroutine_.is_done()) {
@@ -242,7 +242,7 @@ void fiber_block::run_after_switch(fiber_block& f) noexcept {
   const after_switch_call call = std::exchange(f.after_switch_, after_switch_call{});
   SPINDLE_ASSERT(call.fn != nullptr, "fiber: suspended without an after_switch call");
   try {
-    call.fn(call.arg, handle(&f));  // STEP1: `f` may be running elsewhere from here on
+    call.fn(call.arg, handle(&f));  // FB.STEP1: `f` may be running elsewhere from here on
   } catch (...) {
     SPINDLE_VERIFY(false, "fiber: an after_switch callback threw (the fiber can never resume)");
   }
@@ -281,7 +281,7 @@ void handle::resume(exec::hint h) const noexcept {
   SPINDLE_ASSERT(block_ != nullptr, "fiber::handle::resume() on an empty handle");
   if ((h == exec::hint::any || h == exec::hint::next) &&
       detail::fiber_block::try_hand_off(*block_)) {
-    return;  // H1: runs next on this thread
+    return;  // FB.H1: runs next on this thread
   }
   block_->schedule(h);
 }

@@ -15,7 +15,7 @@
 //      minor fault the first time, kept out of everyone's critical section). The stack is
 //      still marked lent, so nobody else can have it: its slab cannot go away (slabs live as
 //      long as the allocator) and no new fiber can write near it.
-//   3. Under the lock, mark it idle and push it. The push cannot allocate (CAP1 in the header).
+//   3. Under the lock, mark it idle and push it. The push cannot allocate (SA.CAP1 in the header).
 // Stack memory changes hands only through the lock: the release in unlock() after step 3 of
 // deallocate() pairs with the acquire in lock() of step 1 of the allocate() that takes the
 // stack next, so the old fiber's writes happen-before the new fiber's.
@@ -84,7 +84,7 @@ context::stack slab_stack_allocator::allocate_from_new_slab() {
   // each time): if either throws, `fresh` unmaps and nothing has changed.
   if (slabs_.size() == slabs_.capacity()) slabs_.reserve(2 * slabs_.size() + 1);
   const std::size_t stacks = (slabs_.size() + 1) * stacks_per_slab_;
-  if (idle_.capacity() < stacks) idle_.reserve(std::max(stacks, 2 * idle_.capacity()));  // CAP1
+  if (idle_.capacity() < stacks) idle_.reserve(std::max(stacks, 2 * idle_.capacity()));  // SA.CAP1
   // No throw from here on.
   const auto by_address = [](const std::unique_ptr<slab>& s, const std::byte* lowest) {
     return s->memory.usable(0).lowest < lowest;
@@ -141,7 +141,7 @@ void slab_stack_allocator::deallocate(context::stack idle) noexcept {
   const core::spinlock_guard hold(lock_);  // step 3
   owner->lent[index] = false;
   --in_use_;
-  idle_.push_back({owner, index});  // CAP1: within capacity, no allocation
+  idle_.push_back({owner, index});  // SA.CAP1: within capacity, no allocation
 }
 
 void slab_stack_allocator::trim() noexcept {

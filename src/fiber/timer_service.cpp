@@ -42,7 +42,7 @@ void timer_service::sleep_until(twist::steady_clock::time_point deadline) {
 
 bool timer_service::expire(entry& e) noexcept {
   // The entry is out of the heap (popped, or never inserted): step 4.
-  return e.on_expire == nullptr || e.on_expire(e);  // false: `e` is not touched again (TIM1)
+  return e.on_expire == nullptr || e.on_expire(e);  // false: `e` is not touched again (TS.TIM1)
 }
 
 void timer_service::arm(entry& e) noexcept {
@@ -101,7 +101,7 @@ void timer_service::disarm(entry& e) noexcept {
       e.child_ = nullptr;
     }
   }
-  lock_.unlock();  // TIM1: the service is done with `e`
+  lock_.unlock();  // TS.TIM1: the service is done with `e`
 }
 
 void timer_service::run() noexcept {

@@ -1,4 +1,4 @@
-// Storage tests of core::intrusive::mpsc_stack (STACK2, STACK3 in mpsc_stack.hpp): a consumer
+// Storage tests of core::intrusive::mpsc_stack (MS.STACK2, MS.STACK3 in mpsc_stack.hpp): a consumer
 // frees nodes, and the stack itself, the moment it has taken them, while producers go on.
 // A producer that touched a node or the stack after its publishing CAS would be a
 // use-after-free that ASAN reports (and TSAN a race).

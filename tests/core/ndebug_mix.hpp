@@ -1,5 +1,5 @@
 // Shared by ndebug_mix_test.cpp (asserts on) and ndebug_mix_release.cpp (built with NDEBUG):
-// the same node handled by code compiled both ways must stay consistent (forward_hook INV2).
+// the same node handled by code compiled both ways must stay consistent (forward_hook FH.INV2).
 #pragma once
 
 #include <spindle/core/intrusive/forward_list.hpp>

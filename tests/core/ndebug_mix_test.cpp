@@ -1,5 +1,5 @@
 // A node removed by code built with NDEBUG is unlinked for code built without it: the link
-// representation does not depend on NDEBUG (forward_hook INV2), only the checks do.
+// representation does not depend on NDEBUG (forward_hook FH.INV2), only the checks do.
 #include <gtest/gtest.h>
 
 #include "ndebug_mix.hpp"

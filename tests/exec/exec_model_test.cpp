@@ -76,7 +76,7 @@ TEST(ComputePoolModel, LockFreeQueue) {
 
 // A burst on four workers: one task fans out from a worker, so a searcher that steals part of
 // it comes back with a surplus and wakes more workers while another searcher is still out
-// (worker_pool.cpp, SEARCH3). Every task runs once, and the idle and stop protocols still hold
+// (worker_pool.cpp, WP.SEARCH3). Every task runs once, and the idle and stop protocols still hold
 // (IDLE_STATE's counts are asserted on every change: a wake-up that forgot to count its worker
 // as searching or unparked trips them).
 TEST(FastPoolModel, ABurstWakesWorkersThroughTheSurplusOfASteal) {
@@ -161,8 +161,8 @@ TEST(StrandModel, SerializesWithoutALock) {
 // The fast pool's work-stealing deque alone (detail/work_stealing_deque.hpp; capacity 4 here,
 // so the fifth push overflows): the owner pushes and pops at the bottom while one thief steals
 // single tasks and another steals half into its own deque. Every task is taken exactly once
-// (DQ1), and its payload, a twist::shared cell written before push, is read by whoever takes
-// it without a data race (DQ2).
+// (WS.DQ1), and its payload, a twist::shared cell written before push, is read by whoever takes
+// it without a data race (WS.DQ2).
 TEST(WorkStealingDequeModel, OwnerAndThievesTakeEveryTaskOnce) {
   struct item : exec::task {
     item() : task(&item::invoke) {}

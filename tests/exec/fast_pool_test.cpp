@@ -1,5 +1,5 @@
-// The fast pool's scheduling rules (work_stealing_policy.hpp): LIFO slot and fairness (FAIR1), the
-// periodic look at the injection queue, overflow and stealing.
+// The fast pool's scheduling rules (work_stealing_policy.hpp): LIFO slot and fairness (WS.FAIR1),
+// the periodic look at the injection queue, overflow and stealing.
 #include <functional>
 #include <vector>
 
@@ -41,7 +41,7 @@ namespace {
 // On one worker, tasks a and b hop to each other through the LIFO slot (hint::next), so the
 // slot is never empty, while another task waits: submitted first with `waiting_hint` (yield:
 // the FIFO ring; next: the slot, from which a's submit pushes it to the deque's bottom).
-// Returns how many hops had run when it ran (FAIR1 bounds that), or -1 if it never did.
+// Returns how many hops had run when it ran (WS.FAIR1 bounds that), or -1 if it never did.
 int hops_before_the_waiting_task_runs(exec::hint waiting_hint) {
   exec::fast_pool pool(one_worker());
   constexpr int kGiveUp = 100000;
@@ -71,14 +71,14 @@ int hops_before_the_waiting_task_runs(exec::hint waiting_hint) {
 TEST(FastPool, TwoTasksPingPongingThroughTheLifoSlotCannotStarveTheQueue) {
   const int hops = hops_before_the_waiting_task_runs(exec::hint::yield);
   ASSERT_GE(hops, 0) << "the queued task never ran";
-  // FAIR1: one look at the oldest work every kGlobalQueueInterval pops.
+  // WS.FAIR1: one look at the oldest work every kGlobalQueueInterval pops.
   EXPECT_LE(hops, static_cast<int>(exec::work_stealing_policy::kGlobalQueueInterval + 2));
 }
 
 TEST(FastPool, TwoTasksPingPongingThroughTheLifoSlotCannotStarveTheDeque) {
   const int hops = hops_before_the_waiting_task_runs(exec::hint::next);
   ASSERT_GE(hops, 0) << "the task in the deque never ran";
-  // FAIR1: one look at the deque's top every kOwnDequeInterval pops.
+  // WS.FAIR1: one look at the deque's top every kOwnDequeInterval pops.
   EXPECT_LE(hops, static_cast<int>(exec::work_stealing_policy::kOwnDequeInterval + 2));
 }
 
@@ -144,8 +144,8 @@ TEST(FastPool, AnIdleWorkerTakesWorkQueuedOnABusyOne) {
   EXPECT_TRUE(ran_elsewhere.load());
 }
 
-// POL4 on the policy alone (no threads): a worker has a surplus when its deque or FIFO ring
-// holds a task another worker could steal; the LIFO slot alone is not one (SLOT1). After a
+// SP.POL4 on the policy alone (no threads): a worker has a surplus when its deque or FIFO ring
+// holds a task another worker could steal; the LIFO slot alone is not one (WS.SLOT1). After a
 // steal, the thief has one exactly when the batch was bigger than the task it runs.
 TEST(WorkStealingPolicy, SurplusIsWhatOtherWorkersCouldSteal) {
   struct noop : exec::task {

@@ -1,5 +1,5 @@
-// Storage tests: an executor must not touch a task after running it (TASK2), nor a strand
-// after its last batch (STR3), so both may be freed the moment the user sees their work done.
+// Storage tests: an executor must not touch a task after running it (EX.TASK2), nor a strand
+// after its last batch (ST.STR3), so both may be freed the moment the user sees their work done.
 // Meaningful under ASAN (faulty-asan, asan): a late access is a heap-use-after-free.
 #include <memory>
 #include <vector>

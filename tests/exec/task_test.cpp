@@ -34,7 +34,7 @@ TEST(ExecTask, DerivedTaskRunsItsFunction) {
   EXPECT_EQ(t.runs, 0);
   EXPECT_TRUE(manual.run_next());
   EXPECT_EQ(t.runs, 1);
-  manual.submit(t);  // may be resubmitted after it ran (TASK3)
+  manual.submit(t);  // may be resubmitted after it ran (EX.TASK3)
   manual.drain();
   EXPECT_EQ(t.runs, 2);
 }

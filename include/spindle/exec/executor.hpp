@@ -11,9 +11,9 @@
 // caller. (An exception rather than a return value: a dropped task must not go unnoticed, and a
 // return value can be ignored.)
 //
-//   SUBMIT1  submit() throws only when it did not queue (or run) the task. An exception that
-//            escapes a task never leaves submit(), even when the task runs inline: it goes to
-//            the executor's error handler (task_failure.hpp).
+//   EX.SUBMIT1  submit() throws only when it did not queue (or run) the task. An exception that
+//               escapes a task never leaves submit(), even when the task runs inline: it goes to
+//               the executor's error handler (task_failure.hpp).
 //
 // The managed convenience exec::submit(executor, callable) allocates one task for the callable
 // and frees it after it has run (or at once, if submit throws).
@@ -39,7 +39,7 @@ class executor {
   executor& operator=(const executor&) = delete;
   virtual ~executor() = default;
 
-  // Queues `t` to run once (TASK1), placed according to `h` where the executor honours it.
+  // Queues `t` to run once (EX.TASK1), placed according to `h` where the executor honours it.
   // Throws executor_stopped if the executor no longer accepts tasks; `t` is then untouched.
   virtual void submit(task& t, hint h = hint::any) = 0;
 
@@ -97,8 +97,8 @@ template <class F>
   requires std::is_invocable_v<std::decay_t<F>&>
 void submit(executor& ex, F&& fn, hint h = hint::any) {
   auto owned = std::make_unique<detail::heap_task<std::decay_t<F>>>(std::forward<F>(fn));
-  ex.submit(*owned, h);  // throws only if the task was not queued (SUBMIT1): `owned` frees it
-  owned.release();       // TASK1: it runs exactly once and deletes itself
+  ex.submit(*owned, h);  // throws only if the task was not queued (EX.SUBMIT1): `owned` frees it
+  owned.release();       // EX.TASK1: it runs exactly once and deletes itself
 }
 
 }  // namespace spindle::exec

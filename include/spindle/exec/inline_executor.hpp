@@ -7,7 +7,7 @@
 //
 // Hints: all are treated alike (run now). Recursion is not limited: a task that submits to
 // the inline executor nests a call. An exception escaping a task goes to the error handler
-// (SUBMIT1), by default the terminating one. Never stops: submit() never throws.
+// (EX.SUBMIT1), by default the terminating one. Never stops: submit() never throws.
 #pragma once
 
 #include <string_view>

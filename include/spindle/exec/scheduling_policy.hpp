@@ -7,16 +7,16 @@
 //   class my_policy final : public exec::scheduling_policy { ... };
 //   exec::worker_pool pool(std::make_unique<my_policy>(), options);
 //
-// Contract (the pool's parking protocol relies on it; worker_pool.cpp, PARK*):
-//   POL1  push() makes the task findable by pop(worker)/steal(...) and by has_work() — except a
-//         task pushed by worker w where only w looks (a LIFO slot): then push returns false,
-//         and w's next pop(w) returns it (w is running, so it will call pop).
-//   POL2  pop(w) and steal(w) are called only by worker w; push(t, h, w) only by worker w or,
-//         with w == not_a_worker, by any thread. None of them blocks for long (locks only).
-//   POL3  has_work() is true whenever some task is queued where any worker could take it (it
-//         may be true spuriously). The pool calls it after a seq_cst fence.
-//   POL4  has_surplus(w), called only by worker w, is a hint: true if w's own queues hold
-//         tasks other workers could steal. Only speed depends on it (worker_pool, SEARCH3).
+// Contract (the pool's parking protocol relies on it; worker_pool.cpp, WP.PARK1-WP.PARK5):
+//   SP.POL1  push() makes the task findable by pop(worker)/steal(...) and by has_work() — except a
+//            task pushed by worker w where only w looks (a LIFO slot): then push returns false,
+//            and w's next pop(w) returns it (w is running, so it will call pop).
+//   SP.POL2  pop(w) and steal(w) are called only by worker w; push(t, h, w) only by worker w or,
+//            with w == not_a_worker, by any thread. None of them blocks for long (locks only).
+//   SP.POL3  has_work() is true whenever some task is queued where any worker could take it (it
+//            may be true spuriously). The pool calls it after a seq_cst fence.
+//   SP.POL4  has_surplus(w), called only by worker w, is a hint: true if w's own queues hold
+//            tasks other workers could steal. Only speed depends on it (worker_pool, WP.SEARCH3).
 #pragma once
 
 #include <cstddef>
@@ -31,7 +31,7 @@ class scheduling_policy {
   virtual ~scheduling_policy() = default;
 
   // Queues `t` submitted with hint `h` by worker `worker` (or not_a_worker). Returns whether
-  // other workers can take it (POL1): the pool then wakes a parked worker if none is searching.
+  // other workers can take it (SP.POL1): the pool then wakes a parked worker if none is searching.
   // hint::inline_allowed never reaches the policy unless the pool chose not to run it inline.
   virtual bool push(task& t, hint h, std::size_t worker) noexcept = 0;
 
@@ -41,10 +41,10 @@ class scheduling_policy {
   // Worker `worker` looking for work anywhere (other workers' queues, shared queues), or nullptr.
   virtual task* steal(std::size_t worker) noexcept = 0;
 
-  // POL3.
+  // SP.POL3.
   virtual bool has_work() const noexcept = 0;
 
-  // POL4. The default says no: a policy without per-worker queues has no surplus of its own.
+  // SP.POL4. The default says no: a policy without per-worker queues has no surplus of its own.
   virtual bool has_surplus(std::size_t /*worker*/) const noexcept { return false; }
 };
 

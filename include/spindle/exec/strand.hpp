@@ -15,15 +15,15 @@
 //      it any more; otherwise some submitter counted itself (it may not have pushed yet) and
 //      the runner resubmits itself.
 // Correctness:
-//   STR1  At most one runner exists: it is created only by the 0 -> 1 transition and ends only
-//         at the n -> 0 one, and pending >= number of tasks pushed and not yet run (each
-//         submitter counts before it pushes; the runner subtracts only tasks it ran), so the
-//         count never goes below what is still in the inbox: no task is stranded.
-//   STR2  Tasks are serialized: only the runner runs them, and its runs are ordered by the
-//         acq_rel count (one run's fetch_sub happens-before the next run, through the
-//         underlying executor's submit).
-//   STR3  After its final fetch_sub the runner does not touch the strand: the strand may be
-//         destroyed as soon as it is idle.
+//   ST.STR1  At most one runner exists: it is created only by the 0 -> 1 transition and ends only
+//            at the n -> 0 one, and pending >= number of tasks pushed and not yet run (each
+//            submitter counts before it pushes; the runner subtracts only tasks it ran), so the
+//            count never goes below what is still in the inbox: no task is stranded.
+//   ST.STR2  Tasks are serialized: only the runner runs them, and its runs are ordered by the
+//            acq_rel count (one run's fetch_sub happens-before the next run, through the
+//            underlying executor's submit).
+//   ST.STR3  After its final fetch_sub the runner does not touch the strand: the strand may be
+//            destroyed as soon as it is idle.
 // Hints: every hint means "after the tasks already queued on the strand"; the hint is passed
 // to the underlying executor when the strand is scheduled. An exception escaping a task goes to
 // the strand's error handler. If the underlying executor refuses the runner (executor_stopped),
@@ -72,9 +72,9 @@ class strand final : public executor {
   executor& underlying_;
   error_handler on_task_failure_;
   core::intrusive::mpsc_stack<task, task_tag> inbox_;
-  // Tasks submitted and not yet run (counted before they are pushed: STR1).
+  // Tasks submitted and not yet run (counted before they are pushed: ST.STR1).
   twist::atomic<std::size_t> pending_{0};
-  runner_task runner_{*this};  // submitted only by the owner of the strand (STR1)
+  runner_task runner_{*this};  // submitted only by the owner of the strand (ST.STR1)
 };
 
 }  // namespace spindle::exec

@@ -13,11 +13,11 @@
 //   pool.submit(job);
 //
 // Rules every executor follows (docs/exec.md):
-//   TASK1  A submitted task runs exactly once, unless submit() throws (then it is not queued).
-//   TASK2  An executor never touches a task after calling its run function: the task may
-//          free itself (or be resubmitted) from inside it.
-//   TASK3  A task is in at most one executor queue at a time: resubmit it only from its own
-//          run function or after it has run (the link's checks catch a double submit).
+//   EX.TASK1  A submitted task runs exactly once, unless submit() throws (then it is not queued).
+//   EX.TASK2  An executor never touches a task after calling its run function: the task may
+//             free itself (or be resubmitted) from inside it.
+//   EX.TASK3  A task is in at most one executor queue at a time: resubmit it only from its own
+//             run function or after it has run (the link's checks catch a double submit).
 #pragma once
 
 #include <cstdint>
@@ -52,7 +52,7 @@ class task : public core::intrusive::forward_hook<task_tag> {
   task& operator=(task&&) = delete;
   ~task() = default;
 
-  // Runs the task (executors call this; TASK2: the task may be gone when it returns).
+  // Runs the task (executors call this; EX.TASK2: the task may be gone when it returns).
   void run() { run_(*this); }
 
  private:

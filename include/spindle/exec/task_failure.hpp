@@ -20,7 +20,7 @@ class task;
 struct task_failure {
   const executor* where;           // the executor that ran the task
   std::string_view executor_name;  // its name()
-  const task* failed_task;         // address only: the task may be gone (TASK2)
+  const task* failed_task;         // address only: the task may be gone (EX.TASK2)
   std::exception_ptr error;        // what escaped the task
 };
 

@@ -5,7 +5,7 @@
 //     parked_ = h;                                    // publish it; a waker later calls
 //   });                                               //   parked_.resume()
 //
-// Rule (HANDLE1): resume a handle exactly once per suspension. From the moment resume() is
+// Rule (HD.HANDLE1): resume a handle exactly once per suspension. From the moment resume() is
 // called the fiber may run — on another thread, at once — and may finish and free its stack:
 // touch nothing that lives on the fiber's stack (its waiter, the after_switch callable's
 // captures) after making the handle reachable to a resumer.

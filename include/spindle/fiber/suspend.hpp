@@ -18,7 +18,7 @@
 //      hand-off (HANDOFF in detail/fiber_block.hpp), the fiber switched to calls it first
 //      thing on arrival;
 //   4. after_switch makes the handle reachable to exactly one resumer (or resumes it itself);
-//      that resumer calls handle.resume() (HANDLE1), which resubmits the fiber's own task to
+//      that resumer calls handle.resume() (HD.HANDLE1), which resubmits the fiber's own task to
 //      its executor;
 //   5. a worker runs the fiber's next step and suspend() returns.
 // Why a waker never resumes a fiber that is still running: the handle exists only from step 3

@@ -1,4 +1,4 @@
-// fiber::jobs::job_counter: the protocol (steps 1-4, CNT1) is in job_counter.hpp; the code is
+// fiber::jobs::job_counter: the protocol (steps 1-4, JC.CNT1) is in job_counter.hpp; the code is
 // wait_group's, sync::detail::countdown (fiber/sync/detail/countdown.hpp), with the pool's
 // wait node.
 #include <spindle/fiber/jobs/job_counter.hpp>

@@ -1,4 +1,4 @@
-// fiber::jobs::job_system: the workers' scheduling loop (steps 1-3, POOL1), submission,
+// fiber::jobs::job_system: the workers' scheduling loop (steps 1-3, JS.POOL1), submission,
 // shutdown and the all-fibers-waiting check; the design is at the top of job_system.hpp.
 #include <spindle/fiber/jobs/job_system.hpp>
 
@@ -146,7 +146,7 @@ void job_system::worker_loop(std::size_t index) {
     }
     ++state_.sleeping;
     // relaxed: read under the lock; a publisher bumps it under the lock after we release it,
-    // so the futex sees the new value or is woken after the bump (POOL1).
+    // so the futex sees the new value or is woken after the bump (JS.POOL1).
     const std::uint32_t epoch = wake_epoch_.load(std::memory_order_relaxed);
     lock_.unlock();
     // relaxed: what the publisher published is read under the lock.
@@ -189,7 +189,7 @@ void job_system::run(detail::pool_fiber& f) {
         return;  // f may be readied and resumed elsewhere once we unlock: not touched again
       }
     }
-    // The counter reached zero before the fiber parked (NODE1): continue it at once.
+    // The counter reached zero before the fiber parked (JN.NODE1): continue it at once.
   }
 }
 
@@ -225,7 +225,7 @@ bool job_system::drained_locked() const noexcept {
 
 bool job_system::notify_locked(std::size_t /*n*/) noexcept {
   if (state_.sleeping == 0) return false;
-  // relaxed: the futex compares the value; what it announces is read under the lock (POOL1).
+  // relaxed: the futex compares the value; what it announces is read under the lock (JS.POOL1).
   wake_epoch_.fetch_add(1, std::memory_order_relaxed);
   return true;
 }

@@ -1,4 +1,4 @@
-// fiber::jobs::detail::wait_node: the protocol (steps 1-3, NODE1, NODE2) is in wait_node.hpp.
+// fiber::jobs::detail::wait_node: the protocol (steps 1-3, JN.NODE1, JN.NODE2) is in wait_node.hpp.
 #include <spindle/fiber/jobs/detail/wait_node.hpp>
 
 #include <spindle/base/config.hpp>
@@ -23,7 +23,7 @@ bool wait_node::try_park() noexcept {
   std::uint32_t expected = waiting;
   // release on success: the fiber's writes before it waited travel with it to whoever the
   // waker's make_ready() hands it to (pairs with the acquire exchange in wake());
-  // acquire on failure: pairs with that exchange's release (the jobs' effects) — NODE1.
+  // acquire on failure: pairs with that exchange's release (the jobs' effects) — JN.NODE1.
   const bool parked_now = state_.compare_exchange_strong(
       expected, parked, std::memory_order_acq_rel, std::memory_order_acquire);
   SPINDLE_ASSERT(parked_now || expected == notified, "job_system: a wait node parked twice");
@@ -33,14 +33,14 @@ bool wait_node::try_park() noexcept {
 void wait_node::wake() noexcept {
   pool_fiber* const f = fiber_;  // read before the exchange: after it *this may be gone
   if (f == nullptr) {
-    other_.wake();  // its last touch of *this (waiter.hpp, WAIT2)
+    other_.wake();  // its last touch of *this (waiter.hpp, WT.WAIT2)
     return;
   }
   // release: publishes the waker's writes (the counter's jobs) to the resumed fiber;
   // acquire: pairs with the release CAS of try_park().
   const std::uint32_t before = state_.exchange(notified, std::memory_order_acq_rel);
   SPINDLE_ASSERT(before != notified, "job_system: a wait node woken twice");
-  // NODE2: nothing of *this from here; the pool_fiber lives as long as its pool.
+  // JN.NODE2: nothing of *this from here; the pool_fiber lives as long as its pool.
   if (before == parked) f->pool().make_ready(*f);
 }
 

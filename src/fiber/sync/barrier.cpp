@@ -1,4 +1,4 @@
-// fiber::sync::barrier: the protocol (steps 1-4, BAR1, BAR2) is in barrier.hpp.
+// fiber::sync::barrier: the protocol (steps 1-4, BR.BAR1, BR.BAR2) is in barrier.hpp.
 #include <spindle/fiber/sync/barrier.hpp>
 
 #include <spindle/base/config.hpp>
@@ -15,7 +15,7 @@ barrier_base::barrier_base(std::uint32_t parties) : parties_(parties) {
 }
 
 barrier_base::~barrier_base() {
-  // Destruction happens-after the last arrivals by the owner's own synchronization (BAR2).
+  // Destruction happens-after the last arrivals by the owner's own synchronization (BR.BAR2).
   SPINDLE_ASSERT(guarded_.waiters.empty() && guarded_.arrivals == 0,
                  "fiber::sync::barrier destroyed while fibers or threads wait on it");
 }
@@ -46,10 +46,10 @@ void barrier_base::arrive_and_wait(completion_fn complete, void* context) {
     return;
   }
   if (complete != nullptr) {
-    complete(context);  // step 3: no arrival can come meanwhile (BAR1)
+    complete(context);  // step 3: no arrival can come meanwhile (BR.BAR1)
     lock_.lock();
     guarded_.completing = false;
-    lock_.unlock();  // BAR2: the last access to *this; nobody has been released yet
+    lock_.unlock();  // BR.BAR2: the last access to *this; nobody has been released yet
   }
   while (waiter* w = released.pop_front()) w->wake();  // step 4: popped before it is woken
 }

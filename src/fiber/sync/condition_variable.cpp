@@ -1,4 +1,4 @@
-// fiber::sync::condition_variable: the protocol (steps 1-4, CV1-CV3) is in
+// fiber::sync::condition_variable: the protocol (steps 1-4, FCV.CV1-FCV.CV3) is in
 // condition_variable.hpp.
 #include <spindle/fiber/sync/condition_variable.hpp>
 
@@ -12,7 +12,7 @@ constexpr const char* lock_name = "fiber::sync::condition_variable waiter lock";
 }
 
 condition_variable::~condition_variable() {
-  // Destruction happens-after the last wait/notify by the owner's own synchronization (CV2).
+  // Destruction happens-after the last wait/notify by the owner's own synchronization (FCV.CV2).
   SPINDLE_ASSERT(guarded_.waiters.empty(),
                  "fiber::sync::condition_variable destroyed while fibers or threads wait on it");
 }
@@ -24,7 +24,7 @@ void condition_variable::enqueue(waiter& self, mutex& mu) {
     SPINDLE_VERIFY(guarded_.waiters_mutex == nullptr || guarded_.waiters_mutex == &mu,
                    "fiber::sync::condition_variable: concurrent waits with different mutexes");
     guarded_.waiters_mutex = &mu;
-    guarded_.waiters.push_back(self);  // step 1: before the mutex is released (CV1)
+    guarded_.waiters.push_back(self);  // step 1: before the mutex is released (FCV.CV1)
     if (self.is_timed()) ++guarded_.timed_waiters;
   }
   lock_.unlock();
@@ -43,7 +43,7 @@ cv_status condition_variable::wait_holding_until(mutex& mu,
   waiter self(timed);
   enqueue(self, mu);
   mu.unlock();
-  const bool woken = self.park_until(deadline);  // woken: claimed, cv untouched since (CV2)
+  const bool woken = self.park_until(deadline);  // woken: claimed, cv untouched since (FCV.CV2)
   if (!woken) {
     lock_.lock();
     {
@@ -61,7 +61,7 @@ cv_status condition_variable::wait_holding_until(mutex& mu,
 waiter* condition_variable::pop_claimed() noexcept {
   while (waiter* w = guarded_.waiters.pop_front()) {
     if (w->is_timed()) --guarded_.timed_waiters;
-    if (w->claim()) return w;  // else its timeout won: skip it, it leaves on its own (CV3)
+    if (w->claim()) return w;  // else its timeout won: skip it, it leaves on its own (FCV.CV3)
   }
   return nullptr;
 }
@@ -74,7 +74,7 @@ void condition_variable::notify_one() noexcept {
     next = pop_claimed();
     if (guarded_.waiters.empty()) guarded_.waiters_mutex = nullptr;
   }
-  lock_.unlock();  // CV2: the last access to *this, before anyone is woken
+  lock_.unlock();  // FCV.CV2: the last access to *this, before anyone is woken
   if (next != nullptr) next->wake();
 }
 
@@ -90,7 +90,7 @@ void condition_variable::notify_all() noexcept {
     }
     guarded_.waiters_mutex = nullptr;
   }
-  lock_.unlock();  // CV2: the last access to *this, before anyone is woken
+  lock_.unlock();  // FCV.CV2: the last access to *this, before anyone is woken
   while (waiter* w = woken.pop_front()) w->wake();  // popped before it is woken
 }
 

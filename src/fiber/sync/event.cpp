@@ -1,4 +1,4 @@
-// fiber::sync::event: the protocol (steps 1-4, EV1, EV2) is in event.hpp.
+// fiber::sync::event: the protocol (steps 1-4, EVT.EV1, EVT.EV2) is in event.hpp.
 #include <spindle/fiber/sync/event.hpp>
 
 #include <spindle/base/config.hpp>
@@ -94,7 +94,7 @@ void event::fire() {
     }
   }
   // release: pairs with the acquire loads in wait() / lock_unless_fired(); also drops the
-  // lock bit. EV1: the last access to *this.
+  // lock bit. EVT.EV1: the last access to *this.
   state_.store(fired, std::memory_order_release);
   while (waiter* w = woken.pop_front()) w->wake();  // popped (unlinked) before it is woken
 }

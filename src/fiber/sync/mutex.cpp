@@ -1,4 +1,4 @@
-// fiber::sync::mutex: the protocol (steps 1-5, MU1-MU3) is in mutex.hpp.
+// fiber::sync::mutex: the protocol (steps 1-5, MX.MU1-MX.MU3) is in mutex.hpp.
 #include <spindle/fiber/sync/mutex.hpp>
 
 #include <spindle/base/config.hpp>
@@ -25,7 +25,7 @@ bool mutex::take_or_enqueue(waiter& self) {
     std::uint32_t state = state_.load(std::memory_order_relaxed);
     while (true) {
       if ((state & locked) == 0) {
-        // Free (so nobody waits, MU2): take it. acquire: pairs with the release in unlock().
+        // Free (so nobody waits, MX.MU2): take it. acquire: pairs with the release in unlock().
         if (state_.compare_exchange_weak(state, state | locked, std::memory_order_acquire,
                                          std::memory_order_relaxed)) {
           break;
@@ -52,17 +52,17 @@ void mutex::lock_slow() {
 bool mutex::lock_slow_until(twist::steady_clock::time_point deadline) {
   waiter self(timed);
   if (!take_or_enqueue(self)) return true;
-  if (self.park_until(deadline)) return true;  // claimed and handed over (step 4, MU3)
+  if (self.park_until(deadline)) return true;  // claimed and handed over (step 4, MX.MU3)
   queue_lock_.lock();
   {
     no_suspend_scope no_suspend(queue_lock_name);
-    // Not found: an unlock skipped us (our timeout won) and kept MU1 itself.
+    // Not found: an unlock skipped us (our timeout won) and kept MX.MU1 itself.
     if (unlink_waiter(waiters_, self) && waiters_.empty()) {
       // relaxed: under queue_lock_; state_ is LOCKED | HAS_WAITERS until this store (step 5).
       state_.store(locked, std::memory_order_relaxed);
     }
   }
-  queue_lock_.unlock();  // nobody will hand us the mutex (MU3)
+  queue_lock_.unlock();  // nobody will hand us the mutex (MX.MU3)
   return false;
 }
 
@@ -84,12 +84,12 @@ void mutex::unlock() {
     {
       no_suspend_scope no_suspend(queue_lock_name);
       next = waiters_.pop_front();
-      while (next != nullptr && !next->claim()) next = waiters_.pop_front();  // MU3
+      while (next != nullptr && !next->claim()) next = waiters_.pop_front();  // MX.MU3
       // relaxed: under queue_lock_; the hand-off is published by next->wake() (release).
-      // (Idempotent if the queue was empty already: MU1 had cleared HAS_WAITERS.)
+      // (Idempotent if the queue was empty already: MX.MU1 had cleared HAS_WAITERS.)
       if (waiters_.empty()) state_.store(locked, std::memory_order_relaxed);
     }
-    queue_lock_.unlock();  // the mutex stays held (MU2): nobody may destroy it yet
+    queue_lock_.unlock();  // the mutex stays held (MX.MU2): nobody may destroy it yet
     if (next != nullptr) {
       next->wake();  // hand-off: `next` owns the mutex now; *this may be destroyed by it at once
       return;

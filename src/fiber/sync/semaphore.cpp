@@ -1,4 +1,4 @@
-// fiber::sync::semaphore: the protocol (steps 1-4, SEM1-SEM4) is in semaphore.hpp.
+// fiber::sync::semaphore: the protocol (steps 1-4, SM.SEM1-SM.SEM4) is in semaphore.hpp.
 #include <spindle/fiber/sync/semaphore.hpp>
 
 #include <spindle/base/config.hpp>
@@ -28,9 +28,9 @@ void semaphore::acquire_slow() {
   // relaxed: a first guess for the CASes, which decide.
   std::uint64_t state = state_.load(std::memory_order_relaxed);
   const auto permit_free = [](std::uint64_t s) { return state_word::value_of(s) > 0; };
-  // Step 2. From the locking CAS on, every release takes the slow path (SEM3).
+  // Step 2. From the locking CAS on, every release takes the slow path (SM.SEM3).
   while (!state_word::lock_unless(state_, state, state_word::has_waiters, permit_free)) {
-    // A permit appeared (so nobody waits, SEM2). acquire: as in try_acquire().
+    // A permit appeared (so nobody waits, SM.SEM2). acquire: as in try_acquire().
     if (state_.compare_exchange_weak(state, state - state_word::one, std::memory_order_acquire,
                                      std::memory_order_relaxed)) {
       return;
@@ -41,7 +41,7 @@ void semaphore::acquire_slow() {
     waiters_.push_back(self);
   }
   // release: publishes waiters_ to the next lock holder. A store suffices: permits are 0
-  // and nobody else writes the word while we hold the bit (SEM3).
+  // and nobody else writes the word while we hold the bit (SM.SEM3).
   state_.store(state_word::has_waiters, std::memory_order_release);
   self.park();  // returns holding the permit a release() handed us (step 4)
 }
@@ -52,13 +52,13 @@ void semaphore::release(std::uint32_t n) {
   // relaxed: a first guess for the CASes, which decide.
   std::uint64_t state = state_.load(std::memory_order_relaxed);
   const auto no_waiters = [](std::uint64_t s) { return (s & state_word::has_waiters) == 0; };
-  // Step 4 if there are waiters (so permits == 0, SEM2). Another release may hold the bit and
+  // Step 4 if there are waiters (so permits == 0, SM.SEM2). Another release may hold the bit and
   // empty the queue meanwhile: then lock_unless gives up and we are back at step 3.
   while (!state_word::lock_unless(state_, state, 0, no_waiters)) {
     SPINDLE_VERIFY(std::uint64_t{state_word::value_of(state)} + n <= max_,
                    "fiber::sync::semaphore::release() beyond max() free permits");
     // Step 3. release: pairs with the acquire CAS in try_acquire() / acquire_slow() that
-    // takes one of these permits. SEM4: the last access to *this.
+    // takes one of these permits. SM.SEM4: the last access to *this.
     if (state_.compare_exchange_weak(state, state + std::uint64_t{n} * state_word::one,
                                      std::memory_order_release, std::memory_order_relaxed)) {
       return;
@@ -78,12 +78,12 @@ void semaphore::hand_off(std::uint32_t n) {
       woken.push_back(*waiters_.pop_front());  // unlinked from waiters_ first
       ++handed;
     }
-    // SEM1, SEM2: permits are left over only if the queue emptied.
+    // SM.SEM1, SM.SEM2: permits are left over only if the queue emptied.
     next_state = waiters_.empty() ? std::uint64_t{n - handed} * state_word::one
                                   : state_word::has_waiters;
   }
   // release: publishes waiters_ to the next lock holder and the leftover permits to the
-  // acquire CAS that takes them. A store suffices (SEM3). SEM4: the last access to *this.
+  // acquire CAS that takes them. A store suffices (SM.SEM3). SM.SEM4: the last access to *this.
   state_.store(next_state, std::memory_order_release);
   while (waiter* w = woken.pop_front()) w->wake();  // popped before it is woken
 }

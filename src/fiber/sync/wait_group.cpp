@@ -1,4 +1,4 @@
-// fiber::sync::wait_group: the protocol (steps 1-4, WG1) is in wait_group.hpp; the code, which
+// fiber::sync::wait_group: the protocol (steps 1-4, CD.WG1) is in wait_group.hpp; the code, which
 // job_counter shares, is sync::detail::countdown (sync/detail/countdown.hpp).
 #include <spindle/fiber/sync/wait_group.hpp>
 

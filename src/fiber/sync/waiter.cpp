@@ -1,4 +1,4 @@
-// fiber::sync::waiter: the protocol (steps 1-10) and its argument (WAIT1-WAIT5) are in
+// fiber::sync::waiter: the protocol (steps 1-10) and its argument (WT.WAIT1-WT.WAIT5) are in
 // waiter.hpp.
 #include <spindle/fiber/sync/waiter.hpp>
 
@@ -32,13 +32,13 @@ void waiter::park_fiber() noexcept {
                                            std::memory_order_acq_rel,
                                            std::memory_order_acquire)) {
       if (expected == notified_state) {
-        h.resume();  // the waker came first (WAIT1); `h` is a local copy
+        h.resume();  // the waker came first (WT.WAIT1); `h` is a local copy
         return;
       }
       // A timed waiter already claimed (park() instead of park_until()): park keeping CLAIMED.
       SPINDLE_ASSERT(expected == (waiting | claimed), "fiber::sync::waiter parked twice");
     }
-    // On success the waker may resume the fiber at once: nothing of *this from here (WAIT2).
+    // On success the waker may resume the fiber at once: nothing of *this from here (WT.WAIT2).
   });
 }
 
@@ -63,7 +63,7 @@ bool waiter::claim_timed() noexcept {
   // learns from it to stop timing out; what the waker hands over travels by wake() (release).
   std::uint32_t state = state_.load(std::memory_order_relaxed);
   while (true) {
-    if (state == timed_out) return false;  // WAIT4: the timeout won; skip this waiter
+    if (state == timed_out) return false;  // WT.WAIT4: the timeout won; skip this waiter
     SPINDLE_ASSERT((state & claimed) == 0 && state != notified_state,
                    "fiber::sync::waiter claimed twice, or after its wake");
     if (state_.compare_exchange_weak(state, state | claimed, std::memory_order_relaxed,
@@ -102,7 +102,7 @@ bool waiter::park_fiber_until(timer_service& timers,
       return false;
     }
   }
-  timer_service::entry timeout;  // WAIT5: leaves this frame only after step 9
+  timer_service::entry timeout;  // WT.WAIT5: leaves this frame only after step 9
   timeout.deadline = deadline;
   timeout.context = this;
   // A lambda in a member function: it may call the private expire().
@@ -121,18 +121,18 @@ bool waiter::park_fiber_until(timer_service& timers,
                                            std::memory_order_acq_rel,
                                            std::memory_order_acquire)) {
       if (expected == notified_state || expected == timed_out) {
-        h.resume();  // a waker or the expiry came first: both left the resume to us (WAIT3)
+        h.resume();  // a waker or the expiry came first: both left the resume to us (WT.WAIT3)
         return;
       }
       // WAITING | CLAIMED: a waker claimed us meanwhile; park keeping the bit.
       SPINDLE_ASSERT(expected == (waiting | claimed), "fiber::sync::waiter parked twice");
     }
     // On success a waker or the service may resume the fiber at once: nothing of this frame
-    // from here (WAIT2, HANDLE1).
+    // from here (WT.WAIT2, HD.HANDLE1).
   });
   // Step 9. acquire: pairs with the release exchange in wake().
-  if (state_.load(std::memory_order_acquire) == timed_out) return false;  // expired (TIM1)
-  timers.disarm(timeout);  // woken: the entry may still be armed (WAIT5)
+  if (state_.load(std::memory_order_acquire) == timed_out) return false;  // expired (TS.TIM1)
+  timers.disarm(timeout);  // woken: the entry may still be armed (WT.WAIT5)
   return true;
 }
 
@@ -148,10 +148,10 @@ bool waiter::expire() noexcept {
     // reused.
     if (state_.compare_exchange_weak(state, timed_out, std::memory_order_release,
                                      std::memory_order_relaxed)) {
-      return state == parked_fiber;  // parked: ours to resume (WAIT3); waiting: the owner's
+      return state == parked_fiber;  // parked: ours to resume (WT.WAIT3); waiting: the owner's
     }
   }
-  return false;  // CLAIMED or NOTIFIED: the waker resumes (or resumed) the fiber (WAIT4)
+  return false;  // CLAIMED or NOTIFIED: the waker resumes (or resumed) the fiber (WT.WAIT4)
 }
 
 bool waiter::park_thread_until(twist::steady_clock::time_point deadline) noexcept {
@@ -194,7 +194,7 @@ bool waiter::park_thread_until(twist::steady_clock::time_point deadline) noexcep
       now = twist::steady_clock::now();
     } else {
       SPINDLE_ASSERT(state == (parked_thread | claimed), "fiber::sync::waiter: bad state");
-      // Claimed: the wake is on its way (WAIT4); no timeout any more.
+      // Claimed: the wake is on its way (WT.WAIT4); no timeout any more.
       twist::futex::wait(state_, state, std::memory_order_relaxed);
     }
     // acquire: pairs with the release exchange in wake().
@@ -203,7 +203,8 @@ bool waiter::park_thread_until(twist::steady_clock::time_point deadline) noexcep
 }
 
 void waiter::wake() noexcept {
-  [[maybe_unused]] const bool was_timed = timed_;  // read before the exchange frees *this (WAIT2)
+  // Read before the exchange frees *this (WT.WAIT2).
+  [[maybe_unused]] const bool was_timed = timed_;
   const twist::futex::wake_key key = twist::futex::prepare_wake(state_);
   // release: publishes what the waker did before waking (hand-off, payload) to park();
   // acquire: reads fiber_, written before the owner's release CAS to PARKED_FIBER.
@@ -219,7 +220,7 @@ void waiter::wake() noexcept {
   } else if ((before & ~claimed) == parked_thread) {
     twist::futex::wake_one(key);  // the key only: the thread may have returned already
   }
-  // WAITING: the owner is not parked and will read NOTIFIED (WAIT2).
+  // WAITING: the owner is not parked and will read NOTIFIED (WT.WAIT2).
 }
 
 bool waiter::notified() const noexcept {

@@ -115,7 +115,7 @@ TEST(FiberModel, WaitGroupReuse) {
 }
 
 // An add() races the done() that would bring the count to zero while the main thread waits
-// (sync/detail/countdown.hpp, WG2): if the add lands while that done() holds the lock bit, and
+// (sync/detail/countdown.hpp, CD.WG2): if the add lands while that done() holds the lock bit, and
 // the work it announces ends meanwhile (the adder's own done()), that done() must still wake
 // the waiter.
 TEST(FiberModel, WaitGroupAddRacesTheLastDone) {

@@ -68,7 +68,7 @@ TEST(Sync2Model, BarrierGenerations) {
         });
       }
       party(0);
-      sync.reset();  // the other parties may still be waking (BAR2)
+      sync.reset();  // the other parties may still be waking (BR.BAR2)
       fibers.wait();
       pool.stop();
     });
@@ -194,7 +194,7 @@ TEST(Sync2Model, ConditionVariableProducerConsumer) {
 }
 
 // notify_all() races a fiber's and the test thread's wait; the condition variable lives on
-// the heap and the test thread frees it right after its wait returned (CV2) — the broadcast
+// the heap and the test thread frees it right after its wait returned (FCV.CV2) — the broadcast
 // may still be waking the fiber. A second condition variable tells the notifier when both
 // have enqueued (each holds the mutex from counting itself until its wait enqueued it).
 TEST(Sync2Model, ConditionVariableNotifyAllRacesWait) {
@@ -236,7 +236,7 @@ TEST(Sync2Model, ConditionVariableNotifyAllRacesWait) {
         raw->wait(lock);  // one wait, no predicate: returns only when notified
         SPINDLE_VERIFY(ready.read(), "woken without a notify");
       }
-      cv.reset();  // notify_all may still be waking the fiber (CV2)
+      cv.reset();  // notify_all may still be waking the fiber (FCV.CV2)
       fiber_done.wait();
       notifier.join();
       pool.stop();

@@ -33,7 +33,7 @@ exec::pool_options two_workers() {
 }
 
 // Three parties (two fibers, a plain thread); the first one out of the barrier frees it,
-// while the last arriver may still be waking the others (BAR2).
+// while the last arriver may still be waking the others (BR.BAR2).
 TEST(Sync2Storage, BarrierFreedByTheFirstPartyOut) {
   exec::fast_pool pool(two_workers());
   test::repeat_within_budget(20000, [&](std::size_t) {
@@ -58,7 +58,7 @@ TEST(Sync2Storage, BarrierFreedByTheFirstPartyOut) {
 }
 
 // A fiber's acquire waits; a fiber or a thread releases; the acquirer frees the semaphore as
-// soon as acquire() returns (SEM4).
+// soon as acquire() returns (SM.SEM4).
 TEST(Sync2Storage, SemaphoreFreedRightAfterAcquire) {
   exec::fast_pool pool(two_workers());
   test::repeat_within_budget(20000, [&](std::size_t i) {
@@ -83,7 +83,7 @@ TEST(Sync2Storage, SemaphoreFreedRightAfterAcquire) {
 
 // A waiter (fiber or thread) is the only one on a condition variable; the notifier sees it
 // enqueued (under the mutex), unlocks, notifies; the waiter frees the condition variable as
-// soon as its wait returns (CV2).
+// soon as its wait returns (FCV.CV2).
 TEST(Sync2Storage, ConditionVariableFreedRightAfterWait) {
   exec::fast_pool pool(two_workers());
   test::repeat_within_budget(20000, [&](std::size_t i) {

@@ -46,7 +46,7 @@ constexpr auto kDeadline = 50us;
 // The smallest primitive on top of the waiter: one queue under a spinlock. wait_until() is
 // the timed wait of waiter.hpp's steps 5-10; wake_one() pops the oldest waiter it can claim
 // and wakes it, and reports whether it had someone to wake — so a test can check that every
-// delivered wake was taken, and no timeout reported woken (WAIT4).
+// delivered wake was taken, and no timeout reported woken (WT.WAIT4).
 class box {
  public:
   // True if woken (a wake_one() delivered to us), false if timed out.
@@ -168,7 +168,7 @@ TEST(TimedModel, MutexTryLockForRacesUnlock) {
       // acquire: pairs with the fiber's release store of `started`.
       while (!started.load(std::memory_order_acquire)) twist::this_thread::yield();
       twist::this_thread::sleep_for(kDeadline);
-      mu->unlock();  // hands over to the fiber if it still waits (MU3), else frees it
+      mu->unlock();  // hands over to the fiber if it still waits (MX.MU3), else frees it
       waiter.join();
       if (!freed.read()) {
         SPINDLE_VERIFY(counter.read() == 1, "the fiber counted without the mutex");
@@ -217,7 +217,7 @@ TEST(TimedModel, MutexTwoTimedWaiters) {
 // A fiber's wait_for on a condition variable races notify_one (from the test thread, after
 // its change under the mutex): no_timeout only after that change (no spurious wakeups). A
 // waiter the notify claimed frees the condition variable as soon as its wait returns, while
-// the notify may still be in wake() (CV2); after a timeout the test thread frees it.
+// the notify may still be in wake() (FCV.CV2); after a timeout the test thread frees it.
 TEST(TimedModel, ConditionVariableWaitForRacesNotifyOne) {
   for (const sim::options& opts : test::model_explorations(kPlan)) {
     spindle::testing::model_check(opts, [] {
@@ -236,7 +236,7 @@ TEST(TimedModel, ConditionVariableWaitForRacesNotifyOne) {
           }
         }
         if (status == fiber::sync::cv_status::no_timeout) {
-          delete cv;  // CV2: claimed by the notify, which no longer touches *cv
+          delete cv;  // FCV.CV2: claimed by the notify, which no longer touches *cv
           freed.write(true);
         }
       });
@@ -283,7 +283,7 @@ TEST(TimedModel, ConditionVariableNotifyAllWithATimedWaiter) {
 
 // An event's wait_for (in a fiber, or on a plain thread: futex wait with a timeout) races
 // fire(): true only once fired, and then it sees what came before fire(); a waiter that got
-// true frees the event at once (fire()'s last access was the store it read: EV1), else the
+// true frees the event at once (fire()'s last access was the store it read: EVT.EV1), else the
 // test thread frees it after fire().
 void event_wait_for_races_fire(bool in_fiber) {
   for (const sim::options& opts : test::model_explorations(kPlan)) {

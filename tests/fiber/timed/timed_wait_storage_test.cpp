@@ -52,7 +52,7 @@ TEST(TimedStorage, ConditionVariableFreedRightAfterANotifiedWaitFor) {
     EXPECT_EQ(status, fiber::sync::cv_status::no_timeout);
     EXPECT_TRUE(ready);
     lock.unlock();
-    delete cv;  // notify_one may not have returned yet (CV2)
+    delete cv;  // notify_one may not have returned yet (FCV.CV2)
     notifier.join();
   });
 }
@@ -68,7 +68,7 @@ TEST(TimedStorage, ConditionVariableFreedRightAfterATimeout) {
 }
 
 // fire() from another thread claims the timed waiter, which frees the event as soon as its
-// wait_for returns, while fire() may still be in its wake loop (EV1: fire()'s last access to
+// wait_for returns, while fire() may still be in its wake loop (EVT.EV1: fire()'s last access to
 // the event is the store that publishes FIRED, and a claimed waiter never touches it again).
 TEST(TimedStorage, EventFreedRightAfterAFiredWaitFor) {
   on_thread_and_in_fiber(300, [] {

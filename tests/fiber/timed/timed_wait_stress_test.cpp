@@ -86,7 +86,7 @@ void run_fibers_and_threads(int fibers, int threads, Body body) {
 
 // waiter.hpp's steps 5-10 on the smallest primitive: a queue under a spinlock. wake_one()
 // reports whether it delivered a wake, so the test can check every delivered wake was taken
-// by exactly one wait that returned "woken", and no timed-out wait was ever woken (WAIT4).
+// by exactly one wait that returned "woken", and no timed-out wait was ever woken (WT.WAIT4).
 class box {
  public:
   bool wait_until(twist::steady_clock::time_point deadline) {

@@ -91,7 +91,7 @@ TEST(TimedWaiter, WokenBeforeTheDeadlineReturnsWoken) {
 }
 
 // A claim before the deadline wins over the timeout: the owner waits past its deadline for
-// the wake it is owed (WAIT4), and reports woken.
+// the wake it is owed (WT.WAIT4), and reports woken.
 TEST(TimedWaiter, ClaimedBeforeTheDeadlineWaitsForTheWake) {
   on_thread_and_in_fiber([] {
     fiber::sync::waiter w(fiber::sync::timed);

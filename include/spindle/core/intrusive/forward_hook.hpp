@@ -15,14 +15,14 @@
 // the caller keeps every node alive while it is linked.
 //
 // Link-state invariants (the representation every container shares):
-//   INV1  A linked hook's next_ is the following node of its chain, or nullptr at the end.
-//   INV2  An unlinked hook's next_ is unlinked_sentinel() — never nullptr and never a node —
-//         so pushing a node that is already linked, or destroying one that still is, is caught
-//         in O(1) wherever SPINDLE_ASSERT is active (!NDEBUG). Every removal (pop, clear,
-//         container destruction) restores the sentinel in every build: the representation must
-//         not depend on NDEBUG, or a translation unit built with it and one built without it
-//         would disagree about the same node (an ODR violation that shows up as false
-//         "double insertion" reports). Only the checks come and go with NDEBUG.
+//   FH.INV1  A linked hook's next_ is the following node of its chain, or nullptr at the end.
+//   FH.INV2  An unlinked hook's next_ is unlinked_sentinel() — never nullptr and never a node —
+//            so pushing a node that is already linked, or destroying one that still is, is caught
+//            in O(1) wherever SPINDLE_ASSERT is active (!NDEBUG). Every removal (pop, clear,
+//            container destruction) restores the sentinel in every build: the representation must
+//            not depend on NDEBUG, or a translation unit built with it and one built without it
+//            would disagree about the same node (an ODR violation that shows up as false
+//            "double insertion" reports). Only the checks come and go with NDEBUG.
 // The design follows Boost.Intrusive's slist hooks in "safe mode" (I. Gaztañaga, 2005-).
 #pragma once
 
@@ -64,7 +64,8 @@ class forward_link {
     return reinterpret_cast<forward_link*>(&unlinked_marker_storage);
   }
 
-  forward_link* next_ = unlinked_sentinel();  // INV1/INV2; written by the container holding it
+  // FH.INV1/FH.INV2; written by the container holding it.
+  forward_link* next_ = unlinked_sentinel();
 };
 
 // The containers' only door into forward_link: keeps next_ out of the users' objects' API.
@@ -73,13 +74,13 @@ class link_access {
   static forward_link* next(const forward_link* link) noexcept { return link->next_; }
   static void set_next(forward_link* link, forward_link* next) noexcept { link->next_ = next; }
 
-  // Checks INV2 before a push: the node must not be in a container with this tag already.
+  // Checks FH.INV2 before a push: the node must not be in a container with this tag already.
   static void assert_unlinked([[maybe_unused]] const forward_link* link) noexcept {
     SPINDLE_ASSERT(link->next_ == forward_link::unlinked_sentinel(),
                    "node is already in an intrusive container (double insertion)");
   }
 
-  // Restores INV2 after a removal: one store.
+  // Restores FH.INV2 after a removal: one store.
   static void mark_unlinked(forward_link* link) noexcept {
     link->next_ = forward_link::unlinked_sentinel();
   }

@@ -13,8 +13,8 @@
 // reverse and clear are O(n). Nothing allocates. The list does not own its nodes: they must
 // outlive their membership (in builds with asserts on, destroying a linked node aborts).
 //
-// Representation: head_ -> ... -> tail_ -> nullptr, chained through the nodes' hooks (INV1 of
-// forward_hook.hpp); an empty list has head_ == tail_ == nullptr and size_ == 0 (LIST1).
+// Representation: head_ -> ... -> tail_ -> nullptr, chained through the nodes' hooks (FH.INV1 of
+// forward_hook.hpp); an empty list has head_ == tail_ == nullptr and size_ == 0 (FL.LIST1).
 // Like every container it is single-threaded: guard it, or use mpsc_stack across threads.
 #pragma once
 
@@ -165,7 +165,7 @@ class forward_list {
     head_ = reversed;
   }
 
-  // Unlinks every node: O(n), restoring each node's unlinked mark (INV2).
+  // Unlinks every node: O(n), restoring each node's unlinked mark (FH.INV2).
   void clear() noexcept {
     access::mark_chain_unlinked(head_);
     reset();
@@ -255,7 +255,7 @@ class forward_list {
     size_ = 0;
   }
 
-  // LIST1: all three describe the same chain; nullptr/nullptr/0 when empty.
+  // FL.LIST1: all three describe the same chain; nullptr/nullptr/0 when empty.
   link* head_ = nullptr;
   link* tail_ = nullptr;
   size_type size_ = 0;

@@ -18,7 +18,7 @@
 //     CAS that makes it reachable; the consumer reads nodes only after its acquire exchange
 //     has read a head_ value. Every push is a read-modify-write of head_, so each later push
 //     extends the release sequence of every earlier one, and the exchange that reads head_
-//     synchronizes with all the pushes whose nodes it takes, not just the newest (STACK1).
+//     synchronizes with all the pushes whose nodes it takes, not just the newest (MS.STACK1).
 //   - No ABA. The classic Treiber ABA needs a pop that reads top->next and then CASes top
 //     from a stale top to that next. Here nobody pops single nodes: the exchange writes
 //     nullptr, a value that depends on nothing it read. A producer's CAS succeeds only if
@@ -26,8 +26,8 @@
 //     of `expected` is correct whatever happened in between (the chain was taken and that
 //     same address pushed again, say), because the node's link is exactly the current top.
 //     Producers never dereference `expected`, so nodes taken by pop_all may be freed at
-//     once, with no hazard pointers or epochs (STACK2).
-//   - After its successful CAS a producer touches neither the node nor the stack (STACK3):
+//     once, with no hazard pointers or epochs (MS.STACK2).
+//   - After its successful CAS a producer touches neither the node nor the stack (MS.STACK3):
 //     the consumer may free both as soon as pop_all returns the node.
 //
 // Many consumers may call pop_all concurrently too (each node goes to exactly one
@@ -65,7 +65,7 @@ class mpsc_stack {
   bool push(T& node) noexcept {
     link* l = static_cast<forward_hook<Tag>*>(&node);  // the node's hook for this Tag
     access::assert_unlinked(l);
-    // relaxed: only a first guess for the CAS, never dereferenced (STACK2).
+    // relaxed: only a first guess for the CAS, never dereferenced (MS.STACK2).
     link* expected = head_.load(std::memory_order_relaxed);
     do {
       access::set_next(l, expected);
@@ -73,7 +73,7 @@ class mpsc_stack {
       // relaxed on failure: the new `expected` is only re-linked, never dereferenced.
     } while (!head_.compare_exchange_weak(expected, l, std::memory_order_release,
                                           std::memory_order_relaxed));
-    return expected == nullptr;  // STACK3: a local, not the node or the stack
+    return expected == nullptr;  // MS.STACK3: a local, not the node or the stack
   }
 
   // Takes every node pushed so far, newest first (consumer). O(n): it counts the chain and
@@ -81,7 +81,7 @@ class mpsc_stack {
   [[nodiscard]] list_type pop_all() noexcept {
     // relaxed: a hint that skips the exchange (which takes the line exclusive) when empty.
     if (head_.load(std::memory_order_relaxed) == nullptr) return list_type{};
-    // acquire: pairs with the release CAS of every push it takes (STACK1).
+    // acquire: pairs with the release CAS of every push it takes (MS.STACK1).
     link* chain = head_.exchange(nullptr, std::memory_order_acquire);
     return list_type::adopt_chain(chain);
   }
@@ -105,7 +105,7 @@ class mpsc_stack {
   using link = detail::forward_link;
   using access = detail::link_access;
 
-  // The newest node, chained down to the oldest (INV1 of forward_hook.hpp); nullptr if empty.
+  // The newest node, chained down to the oldest (FH.INV1 of forward_hook.hpp); nullptr if empty.
   // Written by push (CAS) and pop_all (exchange) only.
   twist::atomic<link*> head_{nullptr};
 };

@@ -34,7 +34,7 @@ class control_block;
 // What one resume() call keeps while the body runs: a local of that call, on the resumer's
 // stack. enter() fills it, leave() puts it back, both on the resumer's thread. The running
 // coroutine points at it (resumer_), so a transfer_to() hands the whole record over with one
-// pointer (TRANSFER1).
+// pointer (CO.TRANSFER1).
 struct resumer_state {
   // The execution blocked in resume(). A fresh one per call because each resume may come from
   // another thread or coroutine, and a context that stands for a running execution learns its
@@ -99,7 +99,7 @@ class control_block {
     if (unwind_requested_) [[unlikely]] throw_forced_unwind();
   }
 
-  // Symmetric transfer (TRANSFER1-3 in coroutine.cpp): called by the running coroutine *this,
+  // Symmetric transfer (CO.TRANSFER1-3 in coroutine.cpp): called by the running coroutine *this,
   // the innermost on its thread, to suspend itself and run `next` (suspended) in its place, on
   // behalf of the same resumer: when `next` later suspends or ends, that resumer's resume()
   // returns (and leave() restores the resumer's state from `next`). One switch instead of two

@@ -10,7 +10,7 @@
 //      of dequeue_pos, read the value, then sequence = pos + capacity (release): free for the
 //      producer one lap later. sequence < pos + 1: empty (or a producer has claimed the cell
 //      and not filled it yet).
-// MPMC1: each position is claimed by exactly one producer and one consumer (the CASes), and the
+// BQ.MPMC1: each position is claimed by exactly one producer and one consumer (the CASes), and the
 // sequence's release/acquire hands the value over (producer -> consumer -> next producer).
 // Not strictly lock-free: a producer stalled between its CAS and its sequence store holds up
 // consumers of that cell.

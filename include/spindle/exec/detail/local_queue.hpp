@@ -28,16 +28,16 @@
 //      d. return the last copied task; publish the others with dst.tail += n - 1 (release).
 //
 // Correctness:
-//   LQ1  While steal != real, [steal, real) belongs to one thief: the owner's pops advance only
-//        `real` (step 2), other thieves give up (3a), and the owner's push never writes a slot
-//        in [steal, steal + kCapacity) beyond the ring (1 tests tail - steal, not tail - real).
-//   LQ2  Each index in [head, tail) goes to exactly one consumer: every claim (pop, steal,
-//        overflow) is a CAS of head that moves `real` past exactly the indices it takes.
-//   LQ3  Slots are written only by the owner (push) — a thief writes only its own queue — and a
-//        slot is rewritten only after head's release in 2/3c/OVERFLOW, which the owner's acquire
-//        read of head in step 1 observes before reusing it.
-//   LQ4  n <= kCapacity / 2, so a thief's own queue (which it steals into only when it holds at
-//        most kCapacity / 2 tasks) never overflows.
+//   WS.LQ1  While steal != real, [steal, real) belongs to one thief: the owner's pops advance only
+//           `real` (step 2), other thieves give up (3a), and the owner's push never writes a slot
+//           in [steal, steal + kCapacity) beyond the ring (1 tests tail - steal, not tail - real).
+//   WS.LQ2  Each index in [head, tail) goes to exactly one consumer: every claim (pop, steal,
+//           overflow) is a CAS of head that moves `real` past exactly the indices it takes.
+//   WS.LQ3  Slots are written only by the owner (push) — a thief writes only its own queue — and a
+//           slot is rewritten only after head's release in 2/3c/OVERFLOW, which the owner's acquire
+//           read of head in step 1 observes before reusing it.
+//   WS.LQ4  n <= kCapacity / 2, so a thief's own queue (which it steals into only when it holds at
+//           most kCapacity / 2 tasks) never overflows.
 #pragma once
 
 #include <cstddef>
@@ -70,7 +70,7 @@ class local_queue {
   void push_back(task& t, injection_queue& overflow) noexcept {
     for (;;) {
       // acquire: pairs with the release CAS of head in pop / steal (3c), so slots freed by a
-      // finished steal are no longer read when we overwrite them (LQ3).
+      // finished steal are no longer read when we overwrite them (WS.LQ3).
       const std::uint64_t head = head_.load(std::memory_order_acquire);
       // relaxed: the owner is tail_'s only writer.
       const std::uint32_t tail = tail_.load(std::memory_order_relaxed);
@@ -101,7 +101,7 @@ class local_queue {
       const std::uint32_t next_real = real + 1;
       const std::uint64_t next = steal == real ? pack(next_real, next_real) : pack(steal, next_real);
       // acq_rel: acquire as above; release so a thief reading the new head does not copy the
-      // slot we take (LQ2 via the RMW order on head).
+      // slot we take (WS.LQ2 via the RMW order on head).
       if (head_.compare_exchange_weak(head, next, std::memory_order_acq_rel,
                                       std::memory_order_acquire)) {
         // relaxed: the owner wrote this slot itself.
@@ -117,7 +117,7 @@ class local_queue {
     const std::uint32_t dst_tail = dst.tail_.load(std::memory_order_relaxed);
     // acquire: pairs with release CASes on dst's head (thieves stealing from us).
     const std::uint32_t dst_steal = steal_of(dst.head_.load(std::memory_order_acquire));
-    if (dst_tail - dst_steal > kCapacity / 2) return nullptr;  // LQ4 would not hold
+    if (dst_tail - dst_steal > kCapacity / 2) return nullptr;  // WS.LQ4 would not hold
     std::uint32_t n = steal_into_slots(dst, dst_tail);
     if (n == 0) return nullptr;
     --n;
@@ -130,7 +130,7 @@ class local_queue {
     return ret;
   }
 
-  // True if the queue held no task at some recent moment (callers fence first: PARK3).
+  // True if the queue held no task at some recent moment (callers fence first: WP.PARK3).
   bool empty_hint() const noexcept {
     // relaxed: a hint ordered by the caller's seq_cst fence.
     const std::uint64_t head = head_.load(std::memory_order_relaxed);
@@ -179,7 +179,7 @@ class local_queue {
     for (;;) {
       const std::uint32_t steal = steal_of(prev);
       const std::uint32_t real = real_of(prev);
-      if (steal != real) return 0;  // another thief is active (LQ1)
+      if (steal != real) return 0;  // another thief is active (WS.LQ1)
       // acquire: pairs with the owner's release store of tail_ (the slots are written).
       const std::uint32_t tail = tail_.load(std::memory_order_acquire);
       n = tail - real;
@@ -199,7 +199,7 @@ class local_queue {
     }
     const std::uint32_t first = steal_of(next);
     for (std::uint32_t i = 0; i < n; ++i) {
-      // relaxed: slots published by the acquire load of tail_ above; reserved by the CAS (LQ1).
+      // relaxed: slots published by the acquire load of tail_ above; reserved by the CAS (WS.LQ1).
       task* t = buffer_[(first + i) & kMask].load(std::memory_order_relaxed);
       dst.buffer_[(dst_tail + i) & kMask].store(t, std::memory_order_relaxed);
     }
@@ -207,7 +207,7 @@ class local_queue {
     prev = next;
     for (;;) {
       const std::uint32_t real = real_of(prev);
-      // release: the owner may reuse the copied slots after reading this (LQ3).
+      // release: the owner may reuse the copied slots after reading this (WS.LQ3).
       if (head_.compare_exchange_weak(prev, pack(real, real), std::memory_order_acq_rel,
                                       std::memory_order_acquire)) {
         return n;

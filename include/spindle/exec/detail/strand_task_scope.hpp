@@ -36,7 +36,7 @@ namespace detail {
 class strand_task_scope {
  public:
   // `running` is the strand's task about to run; it is only compared, never dereferenced
-  // (it may be gone once it has run, TASK2).
+  // (it may be gone once it has run, EX.TASK2).
   strand_task_scope(const strand& owner, const task& running) noexcept
       : strand_(&owner), running_(&running) {
 #ifndef NDEBUG

@@ -38,7 +38,7 @@ class current_executor_scope {
 };
 
 // Runs `t`; an exception escaping it goes to `on_failure` (with `where` named in the report).
-// TASK2: `t` is not touched after it has run.
+// EX.TASK2: `t` is not touched after it has run.
 void run_task(task& t, const executor& where, const error_handler& on_failure) noexcept;
 
 }  // namespace spindle::exec::detail

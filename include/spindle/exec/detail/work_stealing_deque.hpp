@@ -42,22 +42,22 @@
 // owner is not popping meanwhile.
 //
 // Correctness:
-//   DQ1  Each index in [t, b) goes to exactly one consumer. Every claim at the top (steal,
-//        OVERFLOW) is a CAS of top that moves it past exactly the index(es) it takes, and top
-//        never decreases. The owner's claim at the bottom is exclusive with a thief's claim of
-//        the same index: by the two seq_cst fences (C++20 [atomics.order]: if the owner's pop
-//        read a top older than the top a thief read, the owner's fence precedes the thief's
-//        in S), either the thief's bottom load sees the owner's decrement — and finds no task
-//        at that index — or the owner's top load sees the thief's top, and then for the last
-//        task both CAS top and one fails.
-//   DQ2  A thief reads a slot only after reading a bottom above it with acquire, which pairs
-//        with the owner's release store of bottom after writing the slot (or a later one:
-//        every bottom store is release and sequenced after the slot writes below it).
-//   DQ3  The owner rewrites slot i only after its acquire load of top (step 1) saw top past
-//        every index with slot i; that load pairs with the claimer's CAS (seq_cst, so
-//        release), so a thief's read of the slot happens before the owner's rewrite. A thief
-//        that read a slot from a stale top fails its CAS and drops what it read.
-//   DQ4  bottom - top <= kCapacity at every owner step, so [t, b) never wraps onto itself.
+//   WS.DQ1  Each index in [t, b) goes to exactly one consumer. Every claim at the top (steal,
+//           OVERFLOW) is a CAS of top that moves it past exactly the index(es) it takes, and top
+//           never decreases. The owner's claim at the bottom is exclusive with a thief's claim of
+//           the same index: by the two seq_cst fences (C++20 [atomics.order]: if the owner's pop
+//           read a top older than the top a thief read, the owner's fence precedes the thief's
+//           in S), either the thief's bottom load sees the owner's decrement — and finds no task
+//           at that index — or the owner's top load sees the thief's top, and then for the last
+//           task both CAS top and one fails.
+//   WS.DQ2  A thief reads a slot only after reading a bottom above it with acquire, which pairs
+//           with the owner's release store of bottom after writing the slot (or a later one:
+//           every bottom store is release and sequenced after the slot writes below it).
+//   WS.DQ3  The owner rewrites slot i only after its acquire load of top (step 1) saw top past
+//           every index with slot i; that load pairs with the claimer's CAS (seq_cst, so
+//           release), so a thief's read of the slot happens before the owner's rewrite. A thief
+//           that read a slot from a stale top fails its CAS and drops what it read.
+//   WS.DQ4  bottom - top <= kCapacity at every owner step, so [t, b) never wraps onto itself.
 #pragma once
 
 #include <cstddef>
@@ -93,12 +93,12 @@ class work_stealing_deque {
     const std::int64_t bottom = bottom_.load(std::memory_order_relaxed);
     for (;;) {
       // acquire: pairs with the CAS of top by the thief that claimed the slot we may reuse,
-      // so its read of that slot happens before our write (DQ3).
+      // so its read of that slot happens before our write (WS.DQ3).
       const std::int64_t top = top_.load(std::memory_order_acquire);
       if (bottom - top < kCapacity) {
-        // relaxed: published by the release store of bottom_ just below (DQ2).
+        // relaxed: published by the release store of bottom_ just below (WS.DQ2).
         buffer_[bottom & kMask].store(&t, std::memory_order_relaxed);
-        // release: pairs with the thieves' acquire load of bottom_ (step 3, DQ2).
+        // release: pairs with the thieves' acquire load of bottom_ (step 3, WS.DQ2).
         bottom_.store(bottom + 1, std::memory_order_release);
         return;
       }
@@ -111,10 +111,10 @@ class work_stealing_deque {
   task* pop() noexcept {
     // relaxed: own bottom_.
     const std::int64_t bottom = bottom_.load(std::memory_order_relaxed) - 1;
-    // release: a thief that reads this value reads slots below it (DQ2).
+    // release: a thief that reads this value reads slots below it (WS.DQ2).
     bottom_.store(bottom, std::memory_order_release);
     // seq_cst fence, load-bearing: a store-then-load handshake (Dekker) with steal's fence
-    // between its loads of top and bottom (DQ1). Acquire/release cannot order our store of
+    // between its loads of top and bottom (WS.DQ1). Acquire/release cannot order our store of
     // bottom before our load of top: without the fence both could come from before the
     // other side's write, and the owner and a thief would take the same task.
     twist::atomic_thread_fence(std::memory_order_seq_cst);
@@ -128,7 +128,7 @@ class work_stealing_deque {
     // relaxed: the owner wrote this slot itself.
     task* t = buffer_[bottom & kMask].load(std::memory_order_relaxed);
     if (top == bottom) {  // the last task: thieves may be after it too
-      // seq_cst as in Lê et al.'s proof (DQ1 itself needs only the CAS's atomicity: both
+      // seq_cst as in Lê et al.'s proof (WS.DQ1 itself needs only the CAS's atomicity: both
       // sides CAS top); on x86 it is the same locked instruction as acq_rel.
       if (!top_.compare_exchange_strong(top, top + 1, std::memory_order_seq_cst,
                                         std::memory_order_relaxed)) {
@@ -156,7 +156,7 @@ class work_stealing_deque {
     // A searcher sweeps every other worker, most of them empty: skip an empty-looking deque
     // without steal_once's seq_cst fence (and without pulling its lines in for a CAS). A
     // stale "empty" costs this searcher one victim, never progress: a searcher that finds
-    // nothing parks and re-checks has_work() after its own fence (worker_pool.cpp, PARK3).
+    // nothing parks and re-checks has_work() after its own fence (worker_pool.cpp, WP.PARK3).
     if (empty_hint()) return nullptr;
     task* first = steal();
     if (first == nullptr) return nullptr;
@@ -174,7 +174,7 @@ class work_stealing_deque {
     return first;
   }
 
-  // True if the deque held no task at some recent moment (callers fence first: PARK3). A pop
+  // True if the deque held no task at some recent moment (callers fence first: WP.PARK3). A pop
   // or steal in flight may hide a task for a moment; its thread is awake and takes it.
   bool empty_hint() const noexcept {
     // relaxed: a hint ordered by the caller's seq_cst fence.
@@ -187,17 +187,17 @@ class work_stealing_deque {
   task* steal_once(bool& lost) noexcept {
     // acquire: pairs with the CAS that last advanced top (Lê et al.).
     std::int64_t top = top_.load(std::memory_order_acquire);
-    // seq_cst fence, load-bearing: the other half of pop()'s handshake (DQ1): our load of
+    // seq_cst fence, load-bearing: the other half of pop()'s handshake (WS.DQ1): our load of
     // bottom must not be satisfied before our load of top, or we could read a bottom from
     // before the owner's decrement while the owner read a top from before our claim.
     twist::atomic_thread_fence(std::memory_order_seq_cst);
-    // acquire: pairs with the owner's release stores of bottom_ (DQ2).
+    // acquire: pairs with the owner's release stores of bottom_ (WS.DQ2).
     const std::int64_t bottom = bottom_.load(std::memory_order_acquire);
     if (top >= bottom) return nullptr;
-    // relaxed: published by the acquire load of bottom_ above (DQ2); if the owner rewrote it
-    // meanwhile, top has moved and the CAS below fails (DQ3).
+    // relaxed: published by the acquire load of bottom_ above (WS.DQ2); if the owner rewrote it
+    // meanwhile, top has moved and the CAS below fails (WS.DQ3).
     task* t = buffer_[top & kMask].load(std::memory_order_relaxed);
-    // seq_cst as in Lê et al.; release: pairs with push's acquire load of top (DQ3).
+    // seq_cst as in Lê et al.; release: pairs with push's acquire load of top (WS.DQ3).
     if (!top_.compare_exchange_strong(top, top + 1, std::memory_order_seq_cst,
                                       std::memory_order_relaxed)) {
       lost = true;
@@ -211,7 +211,7 @@ class work_stealing_deque {
   // they move top one at a time with a CAS too.
   bool push_overflow(task& t, std::int64_t top, injection_queue& overflow) noexcept {
     constexpr std::int64_t kTaken = kCapacity / 2;
-    // acq_rel: acquire as push's load of top (DQ3); release so a thief that reads the new
+    // acq_rel: acquire as push's load of top (WS.DQ3); release so a thief that reads the new
     // top orders after our claim. Relaxed on failure: push retries from its own loads.
     if (!top_.compare_exchange_strong(top, top + kTaken, std::memory_order_acq_rel,
                                       std::memory_order_relaxed)) {

@@ -18,30 +18,30 @@
 //      back (on this thread: stack_allocator.hpp). Suspended: take the after_switch callback
 //      out of the block and call it with the fiber's handle. From that call on the fiber may
 //      be resumed and run elsewhere, so step() touches nothing of the block afterwards
-//      (STEP1), as an executor does not touch a task after running it (TASK2).
+//      (FB.STEP1), as an executor does not touch a task after running it (EX.TASK2).
 //   5. a fiber handed off during the step (below) runs next, in the same step: back to 1.
 //
 // Direct hand-off (HANDOFF), the fast path of one fiber waking another and then waiting, as in
 // a channel ping-pong:
-//   H1. handle::resume(hint::any or hint::next) called on a worker that is running a step of
-//       an executor that allows_direct_handoff(), for a fiber of that same executor, while
-//       the step's hand-off slot is empty and its budget (kHandoffBudget) is not spent, puts
-//       the fiber in the slot instead of submitting it. It will run on this thread, next.
-//   H2. When the running fiber then suspends, it switches straight into the handed-off fiber
-//       (coro's transfer_to: one switch, no trip through the worker and the queues), after
-//       naming itself in the handed-off fiber's block (arrived_from_). The arriving fiber
-//       first runs the suspended one's after_switch (it is off its stack now), then goes on.
-//       A fiber that ends instead, or one that suspends with an empty slot, switches back to
-//       step(), which finishes it or runs its after_switch, then runs the slot's fiber (step 5).
-//   H3. The thread's current fiber is always the one on the CPU: suspend() sets it to the
-//       fiber it transfers to, and step() reads it after the switch back to learn which fiber
-//       came back (the last of the chain; coro TRANSFER3).
-//   H4. Fairness: a step runs at most kHandoffBudget fibers by hand-off; after that resumes
-//       go to the executor, and the executor's own fairness rules apply again. Like a pool's
-//       LIFO slot, a fiber in the slot cannot be stolen by other workers until the fiber that
-//       handed it off suspends or ends.
+//   FB.H1. handle::resume(hint::any or hint::next) called on a worker that is running a step of
+//          an executor that allows_direct_handoff(), for a fiber of that same executor, while
+//          the step's hand-off slot is empty and its budget (kHandoffBudget) is not spent, puts
+//          the fiber in the slot instead of submitting it. It will run on this thread, next.
+//   FB.H2. When the running fiber then suspends, it switches straight into the handed-off fiber
+//          (coro's transfer_to: one switch, no trip through the worker and the queues), after
+//          naming itself in the handed-off fiber's block (arrived_from_). The arriving fiber
+//          first runs the suspended one's after_switch (it is off its stack now), then goes on.
+//          A fiber that ends instead, or one that suspends with an empty slot, switches back to
+//          step(), which finishes it or runs its after_switch, then runs the slot's fiber (step 5).
+//   FB.H3. The thread's current fiber is always the one on the CPU: suspend() sets it to the
+//          fiber it transfers to, and step() reads it after the switch back to learn which fiber
+//          came back (the last of the chain; coro CO.TRANSFER3).
+//   FB.H4. Fairness: a step runs at most kHandoffBudget fibers by hand-off; after that resumes
+//          go to the executor, and the executor's own fairness rules apply again. Like a pool's
+//          LIFO slot, a fiber in the slot cannot be stolen by other workers until the fiber that
+//          handed it off suspends or ends.
 // Every after_switch still runs exactly once, after its fiber is off its stack and before
-// anybody else can resume it (it is what publishes the handle): STEP1 holds for the arriving
+// anybody else can resume it (it is what publishes the handle): FB.STEP1 holds for the arriving
 // fiber's run of it as for step()'s.
 #pragma once
 
@@ -93,11 +93,11 @@ class fiber_block : public exec::task {
   // destroys the block, gives the stack back and rethrows.
   static void start(fiber_block& f);
 
-  // H1: takes `f` (suspended, being resumed with hint any/next) into the calling thread's
+  // FB.H1: takes `f` (suspended, being resumed with hint any/next) into the calling thread's
   // step hand-off slot if it may; false: schedule it as usual.
   static bool try_hand_off(fiber_block& f) noexcept;
 
-  // How many fibers one step may run by hand-off (H4).
+  // How many fibers one step may run by hand-off (FB.H4).
   static constexpr unsigned kHandoffBudget = 64;
 
  protected:
@@ -120,7 +120,7 @@ class fiber_block : public exec::task {
   // coroutine (a coroutine nested in the fiber must not suspend the fiber).
   coro::detail::control_block* coroutine_block_ = nullptr;
   after_switch_call after_switch_;  // set by suspend(), taken by step() on the same thread
-  // H2: the fiber that suspended by transferring to this one, whose after_switch this one
+  // FB.H2: the fiber that suspended by transferring to this one, whose after_switch this one
   // runs on arrival; null when step() resumed it. Written by that fiber while this one is
   // suspended in its thread's hand-off slot, read and cleared by this one on arrival.
   fiber_block* arrived_from_ = nullptr;

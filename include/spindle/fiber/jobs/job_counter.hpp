@@ -14,7 +14,7 @@
 //
 // Protocol: wait_group's (fiber/sync/wait_group.hpp), with the pool's wait node. state_ is a
 // state word (fiber/sync/detail/state_word.hpp: the count, HAS_WAITERS and the lock bit
-// guarding waiters_, LOCK1-LOCK4).
+// guarding waiters_, SW.LOCK1-SW.LOCK4).
 //   1. wait(): load (acquire); count 0 -> return.
 //   2. take the lock bit and set HAS_WAITERS in one CAS, only while count > 0 (count 0 ->
 //      return); push our wait node; drop the lock bit (release); park the node.
@@ -22,12 +22,12 @@
 //   4. else (count 1, waiters): take the lock bit, move waiters_ to a local list, then CAS the
 //      word to 0 — count 0, no lock, no HAS_WAITERS — (acq_rel). If an add() raised the count
 //      meanwhile, put the list back and CAS count - 1 dropping the lock bit instead. After the
-//      CAS to zero (CNT1: the last access to *this), wake the local list.
+//      CAS to zero (JC.CNT1: the last access to *this), wake the local list.
 // No lost wakeup: a waiter enqueues only under the lock with count > 0 and HAS_WAITERS set in
 // the same CAS, so the done() that reaches zero sees HAS_WAITERS and takes the lock (step 4)
-// and finds it. A waiter may destroy the counter once it sees zero (CNT1): the done() that
+// and finds it. A waiter may destroy the counter once it sees zero (JC.CNT1): the done() that
 // wrote zero touches only the local list afterwards, and each node's wake() is its last touch
-// of that node (detail/wait_node.hpp, NODE2). Happens-before: every done() is a release RMW on
+// of that node (detail/wait_node.hpp, JN.NODE2). Happens-before: every done() is a release RMW on
 // state_; the release sequence carries them all to the acquire that reads zero.
 #pragma once
 
@@ -74,7 +74,7 @@ class job_counter {
     static constexpr bool underflow_is_misuse = false;  // only the pool calls done(): a bug
   };
 
-  // The protocol (steps 1-4, CNT1): a sync::detail::state_word (count, HAS_WAITERS, lock bit)
+  // The protocol (steps 1-4, JC.CNT1): a sync::detail::state_word (count, HAS_WAITERS, lock bit)
   // and the wait nodes it guards.
   sync::detail::countdown<countdown_traits> count_;
 };

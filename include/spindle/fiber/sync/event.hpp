@@ -10,7 +10,7 @@
 //
 // Protocol. state_ is one word: FIRED (bit 1) and a lock bit (bit 0) that guards waiters_.
 // The lock bit lives in the same word as FIRED so that fire() can release the lock and
-// publish FIRED in one store — its last access to the event (EV1). (A separate spinlock would
+// publish FIRED in one store — its last access to the event (EVT.EV1). (A separate spinlock would
 // need an unlock after FIRED is visible, and a waiter taking the fast path could already have
 // destroyed the event by then.)
 //   1. wait(): load state_ (acquire); FIRED -> return.
@@ -19,17 +19,17 @@
 //   3. fire(): take the lock bit (if FIRED is already set, return: firing twice is harmless);
 //      move waiters_ into a local list — claiming each and leaving out the timed-out ones,
 //      if any timed waiter is queued; store FIRED (release: drops the lock bit too). From
-//      here the event may be gone (EV1). Wake each waiter from the local list, reading the
+//      here the event may be gone (EVT.EV1). Wake each waiter from the local list, reading the
 //      next link before waking (a woken waiter's node may vanish at once).
 //   4. wait_until(deadline): steps 1-2 with a timed waiter, parking with park_until. Woken:
 //      true (fire() claimed us). Timed out: take the lock bit unless FIRED is seen. FIRED:
-//      fire() ran and skipped us (our timeout won, waiter.hpp WAIT4) — return true all the
+//      fire() ran and skipped us (our timeout won, waiter.hpp WT.WAIT4) — return true all the
 //      same, the event is fired. Lock bit taken: FIRED is clear, so no fire() has run and
-//      our waiter is still linked (EV2): unlink it (waiter.hpp, step 10), release the lock
+//      our waiter is still linked (EVT.EV2): unlink it (waiter.hpp, step 10), release the lock
 //      bit (release store of 0), return false.
 // No lost wakeup: a waiter enqueues only under the lock bit with FIRED clear; fire() takes the
 // same bit before setting FIRED, so it finds every waiter that will ever park.
-// EV2 (a waiter leaves waiters_ only by fire() or by its own unlink): fire() takes every
+// EVT.EV2 (a waiter leaves waiters_ only by fire() or by its own unlink): fire() takes every
 // waiter out — the claimed ones to wake, the timed-out ones dropped — and sets FIRED in the
 // same critical section; a timed-out waiter unlinks itself (step 4). Both under the lock bit.
 // Destroy the event only when no fire() can still be running and no wait is still in

@@ -10,18 +10,18 @@
 //
 // Fairness: strict FIFO. release() hands its permits directly to the oldest waiters, and
 // acquire()/try_acquire() take a free permit only when nobody waits (free permits and waiters
-// never coexist, SEM2), so a newcomer never overtakes a queued waiter. Without waiters,
+// never coexist, SM.SEM2), so a newcomer never overtakes a queued waiter. Without waiters,
 // acquire() and release() are one CAS each and allocate nothing.
 //
 // Protocol. state_ is a state word (detail/state_word.hpp: the free permits, HAS_WAITERS and
-// the lock bit guarding waiters_, a FIFO of fiber::sync::waiter nodes; LOCK1-LOCK4).
-//   SEM1  HAS_WAITERS is set iff waiters_ is non-empty; both change only under the lock bit.
-//   SEM2  HAS_WAITERS implies permits == 0.
-//   SEM3  the lock bit is taken only together with HAS_WAITERS (by a waiter, step 2, or by a
-//         release that saw it, step 4); so while it is held the permits are 0 and the fast
-//         paths (which need permits > 0, or HAS_WAITERS clear) cannot change the word: only
-//         the holder writes it, and it may release the bit with a plain store.
-//   1. acquire() / try_acquire(): while permits > 0 (so no waiters, SEM2), CAS permits - 1
+// the lock bit guarding waiters_, a FIFO of fiber::sync::waiter nodes; SW.LOCK1-SW.LOCK4).
+//   SM.SEM1  HAS_WAITERS is set iff waiters_ is non-empty; both change only under the lock bit.
+//   SM.SEM2  HAS_WAITERS implies permits == 0.
+//   SM.SEM3  the lock bit is taken only together with HAS_WAITERS (by a waiter, step 2, or by a
+//            release that saw it, step 4); so while it is held the permits are 0 and the fast
+//            paths (which need permits > 0, or HAS_WAITERS clear) cannot change the word: only
+//            the holder writes it, and it may release the bit with a plain store.
+//   1. acquire() / try_acquire(): while permits > 0 (so no waiters, SM.SEM2), CAS permits - 1
 //      (acquire). try_acquire() fails once permits == 0.
 //   2. acquire() slow path (permits == 0): CAS the lock bit and HAS_WAITERS on (spinning while
 //      another holds the lock; taking a permit instead if one appeared); push our waiter;
@@ -31,8 +31,8 @@
 //   4. HAS_WAITERS set: CAS the lock bit on (spinning while held; if another release emptied
 //      the queue meanwhile, HAS_WAITERS is clear: back to step 3); pop up to n waiters into a
 //      local list; store permits = n - popped, HAS_WAITERS = waiters_ non-empty, lock bit
-//      clear (release; SEM1, SEM2: permits are left only if the queue emptied). That store is
-//      the release's last access to *this (SEM4); then wake the popped waiters, reading each
+//      clear (release; SM.SEM1, SM.SEM2: permits are left only if the queue emptied). That store is
+//      the release's last access to *this (SM.SEM4); then wake the popped waiters, reading each
 //      next link before waking.
 // No lost wakeup or permit: a waiter sets HAS_WAITERS when it takes the lock to enqueue, with
 // permits == 0 in the same CAS; from then on the release fast path's CAS fails (it expects
@@ -41,7 +41,7 @@
 // waiter.
 // Happens-before: a release's CAS or store is a release, the acquirer's CAS an acquire, and a
 // handed-over permit goes through wake() (release) and park() (acquire), waiter.hpp.
-// Destruction (SEM4): a release touches the semaphore last with the CAS or store that makes
+// Destruction (SM.SEM4): a release touches the semaphore last with the CAS or store that makes
 // its permits visible, before any wake(); so an acquirer may destroy the semaphore as soon as
 // its acquire() returns, if no other operation is to come.
 //
@@ -105,8 +105,8 @@ class semaphore {
   // Step 4 once the lock bit is held: hands up to n permits to the oldest waiters.
   void hand_off(std::uint32_t n);
 
-  // A detail::state_word: permits, HAS_WAITERS (SEM1), lock bit. CASed by anyone; stored by
-  // the lock holder (SEM3).
+  // A detail::state_word: permits, HAS_WAITERS (SM.SEM1), lock bit. CASed by anyone; stored by
+  // the lock holder (SM.SEM3).
   twist::atomic<std::uint64_t> state_;
   core::intrusive::queue<waiter, waiter_tag> waiters_;  // guarded by the lock bit, oldest first
   const std::uint32_t max_;

@@ -10,9 +10,9 @@
 //   group.wait();                       // every work() has happened-before this returns
 //
 // Protocol. state_ is a state word (detail/state_word.hpp: the count, HAS_WAITERS and the lock
-// bit guarding waiters_, LOCK1-LOCK4). The done() that brings the count to zero drops the lock
-// and publishes zero in one CAS, its last access to the group (WG1, LOCK2), so a waiter that
-// sees zero may destroy or reuse the group at once.
+// bit guarding waiters_, SW.LOCK1-SW.LOCK4). The done() that brings the count to zero drops the
+// lock and publishes zero in one CAS, its last access to the group (CD.WG1, SW.LOCK2), so a
+// waiter that sees zero may destroy or reuse the group at once.
 //   1. wait(): load (acquire); count 0 -> return.
 //   2. take the lock bit and set HAS_WAITERS in one CAS, only while count > 0 (count 0 ->
 //      return); push our waiter; drop the lock bit (release); park.
@@ -21,7 +21,7 @@
 //   4. else (count == 1, waiters): take the lock bit (CAS), move waiters_ to a local list,
 //      then CAS the word to count 0, no lock, no HAS_WAITERS (acq_rel). If an add() raised the
 //      count meanwhile (the CAS finds count > 1), put the list back and CAS count - 1 with the
-//      lock bit dropped instead. After the CAS to zero (WG1), wake the local list.
+//      lock bit dropped instead. After the CAS to zero (CD.WG1), wake the local list.
 // No lost wakeup: a waiter enqueues only under the lock with count > 0 and HAS_WAITERS set in
 // the same CAS; the done() that reaches zero sees HAS_WAITERS and takes the lock (step 4), so
 // it finds every waiter. Happens-before: each done() is a release RMW on state_, so the
@@ -66,7 +66,7 @@ class wait_group {
     static constexpr bool underflow_is_misuse = true;  // done() is the user's call
   };
 
-  // The protocol (steps 1-4, WG1): a detail::state_word (count, HAS_WAITERS, lock bit) and
+  // The protocol (steps 1-4, CD.WG1): a detail::state_word (count, HAS_WAITERS, lock bit) and
   // the waiters it guards.
   detail::countdown<countdown_traits> count_;
 };

@@ -58,8 +58,8 @@
 //   4. wake(): prepare_wake(state_) (only an address), then exchange(NOTIFIED) (acq_rel).
 //      It read WAITING (CLAIMED or not): the owner has not parked; it will see NOTIFIED and
 //      return — the waker touches nothing more. It read PARKED_FIBER: the fiber is suspended
-//      and nobody else can resume it (WAIT3), so *this is alive: read fiber_ and resume it
-//      (HANDLE1). It read PARKED_THREAD: futex-wake the key, which holds only the address.
+//      and nobody else can resume it (WT.WAIT3), so *this is alive: read fiber_ and resume it
+//      (HD.HANDLE1). It read PARKED_THREAD: futex-wake the key, which holds only the address.
 //   5. claim() (a waker, under the primitive's lock, on a waiter it just dequeued): untimed —
 //      true, no atomic. Timed — CAS WAITING / PARKED_* -> the same | CLAIMED: true; the state
 //      is TIMED_OUT: false — the waker must not wake it (it leaves on its own, step 10) and
@@ -82,28 +82,28 @@
 //      the owner resumes itself). CLAIMED or NOTIFIED: it changes nothing — the waker will
 //      resume the fiber, or has.
 //   9. The fiber runs again (step 6 continued): TIMED_OUT — timed out (the service expired
-//      the entry, so it is out of its heap: TIM1 of timer_service.hpp). NOTIFIED — woken:
+//      the entry, so it is out of its heap: TS.TIM1 of timer_service.hpp). NOTIFIED — woken:
 //      disarm() the entry (it may still be in the heap), then return.
 //  10. After a timed-out park_until the owner takes the primitive's lock and unlinks the
 //      waiter if it is still queued (unlink_waiter); a waker that dequeued it got false from
 //      claim() and dropped it. Then it returns: nobody will wake it.
-// No lost wakeup (WAIT1): the owner's parking CAS (steps 2, 3, 6, 7) and the waker's exchange
+// No lost wakeup (WT.WAIT1): the owner's parking CAS (steps 2, 3, 6, 7) and the waker's exchange
 // (step 4) are read-modify-writes of one word, so one of them comes first; whichever comes
 // second sees the other's value and acts on it — the waker resumes/wakes a parked owner, or
 // the owner sees NOTIFIED and does not sleep.
-// The waker never touches a freed waiter (WAIT2): a woken owner returns only after reading
+// The waker never touches a freed waiter (WT.WAIT2): a woken owner returns only after reading
 // NOTIFIED, written by the waker's exchange. Reading WAITING or PARKED_THREAD, that exchange
 // is its last access to *this (a thread may return at once, e.g. on a spurious futex wakeup;
 // futex wake rule, docs/design.md). Reading PARKED_FIBER, it reads fiber_ before resuming, while
 // the fiber is still suspended; after resume() it touches nothing. A timed-out owner returns
 // only after its unlink under the primitive's lock (step 10), and wakers touch an unclaimed
 // waiter only under that lock.
-// One resumer per suspension (WAIT3): PARKED_FIBER is written once per suspension, and only
+// One resumer per suspension (WT.WAIT3): PARKED_FIBER is written once per suspension, and only
 // the waker's exchange and the expiry's CAS (which needs it unclaimed) replace it — whichever
 // reads it resumes the fiber; the other reads NOTIFIED/TIMED_OUT/CLAIMED and does not. If
 // neither does, the owner's own CAS failed and it resumes itself. So the timer service never
 // resumes a fiber a waker resumed, nor a waker one the service resumed.
-// Timeout or wakeup, never both, never neither (WAIT4): a timed waiter's claim (step 5) and
+// Timeout or wakeup, never both, never neither (WT.WAIT4): a timed waiter's claim (step 5) and
 // its timeout (steps 6, 7, 8) are CASes on state_, each requiring the other's mark to be
 // absent, so exactly one succeeds. The claim won: the owner no longer times out, it waits for
 // the wake the waker owes it and returns woken without touching the primitive again — so
@@ -111,7 +111,7 @@
 // the primitive may be destroyed as after an untimed wait. The timeout won: no waker wakes it
 // (they skip it, step 5), so nothing is ever handed to an owner that left, and the wakeup
 // goes to someone who still waits.
-// The timer entry dies clean (WAIT5): park_until returns only after step 9 — the entry
+// The timer entry dies clean (WT.WAIT5): park_until returns only after step 9 — the entry
 // expired (the service let go of it under its lock and resumed us, if it did, reading
 // nothing after) or was disarmed.
 // Memory: the exchange is a release, the owner's CAS/wait an acquire, so everything the waker

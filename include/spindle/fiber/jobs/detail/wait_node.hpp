@@ -12,9 +12,9 @@
 //   3. wake(): read fiber_ (a field of the node, written before the node was enqueued), then
 //      exchange(NOTIFIED) (acq_rel). Read PARKED: hand the pool_fiber to its pool's ready queue
 //      (job_system::make_ready). Read WAITING: nothing; step 2 will see NOTIFIED.
-// No lost wakeup (NODE1): the CAS of step 2 and the exchange of step 3 are RMWs of one word;
+// No lost wakeup (JN.NODE1): the CAS of step 2 and the exchange of step 3 are RMWs of one word;
 // whichever is second sees the other and acts (the waker readies a parked fiber, the worker
-// resumes a notified one). No use of a freed node (NODE2): the node lives on the fiber's
+// resumes a notified one). No use of a freed node (JN.NODE2): the node lives on the fiber's
 // stack until the fiber resumes, which needs the waker's exchange; after the exchange the waker
 // touches only the pool_fiber, which the pool owns and keeps for its whole life.
 // Memory: the exchange releases what the waker did (the jobs' effects), the resumed fiber

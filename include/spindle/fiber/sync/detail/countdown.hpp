@@ -1,5 +1,5 @@
 // The count-down-to-zero under fiber::sync::wait_group and fiber::jobs::job_counter, written
-// once: a state word (state_word.hpp: the count, HAS_WAITERS and the lock bit, LOCK1-LOCK4)
+// once: a state word (state_word.hpp: the count, HAS_WAITERS and the lock bit, SW.LOCK1-SW.LOCK4)
 // and the queue of waiters the lock bit guards. The two differ only in their waiter node (a
 // fiber::sync::waiter; the pool's wait node, which also parks pool fibers) and in the names
 // their checks report, which a traits type supplies:
@@ -24,13 +24,13 @@
 //      then CAS the word to count 0, no lock, no HAS_WAITERS (acq_rel). If an add() raised the
 //      count meanwhile (the CAS finds count > 1), put the list back and CAS count - 1 with the
 //      lock bit dropped instead; if that CAS fails, take the list out again and start step 4's
-//      check over (WG2). After the CAS to zero (WG1), wake the local list.
-//   WG1 (job_counter.hpp: CNT1)  The CAS that makes the count zero is the done()'s last access
-//      to *this (LOCK2): a waiter that sees zero may destroy or reuse the primitive at once.
+//      check over (CD.WG2). After the CAS to zero (CD.WG1), wake the local list.
+//   CD.WG1 (job_counter.hpp: JC.CNT1)  The CAS that makes the count zero is the done()'s last
+//      access to *this (SW.LOCK2): a waiter that sees zero may destroy or reuse the primitive at once.
 //      Afterwards the done() touches only its local list, and each node's wake() is its last
 //      touch of that node.
-//   WG2  The count may fall while the lock bit is held: a done() that saw count > 1 takes its
-//      fast path (step 3; LOCK4). So a step 4 that found the count raised and put the list
+//   CD.WG2  The count may fall while the lock bit is held: a done() that saw count > 1 takes its
+//      fast path (step 3; SW.LOCK4). So a step 4 that found the count raised and put the list
 //      back must not retry its decrement blindly: if a done() has meanwhile brought the count
 //      to 1, this decrement is the last and must wake the waiters it just put back. (Retrying
 //      count - 1 alone left count 0 with the waiters queued: a lost wakeup, found by
@@ -83,7 +83,7 @@ class countdown {
         return;
       }
       // release: this done's work happens-before the acquire that sees count 0 (release
-      // sequence). WG1 (CNT1): the last access to *this when it makes the count zero.
+      // sequence). CD.WG1 (JC.CNT1): the last access to *this when it makes the count zero.
       if (state_.compare_exchange_weak(state, state - state_word::one, std::memory_order_release,
                                        std::memory_order_relaxed)) {
         return;
@@ -107,7 +107,7 @@ class countdown {
       no_suspend_scope no_suspend(Traits::lock_name);
       waiters_.push_back(self);
     }
-    state_word::unlock(state_);  // add() and done() may have changed the count meanwhile (LOCK4)
+    state_word::unlock(state_);  // add() and done() may have changed the count meanwhile (SW.LOCK4)
     self.park();
   }
 
@@ -148,7 +148,7 @@ class countdown {
       check_not_zero(state);
       if (state_word::value_of(state) == 1) {
         // acq_rel: release publishes this done (and the ones before it, release sequence) to
-        // the waiters' acquire; drops the lock bit and HAS_WAITERS. WG1 (CNT1): the last
+        // the waiters' acquire; drops the lock bit and HAS_WAITERS. CD.WG1 (JC.CNT1): the last
         // access to *this.
         if (state_.compare_exchange_weak(state, 0, std::memory_order_acq_rel,
                                          std::memory_order_relaxed)) {
@@ -167,7 +167,7 @@ class countdown {
                                        std::memory_order_release, std::memory_order_relaxed)) {
         return;
       }
-      // The count changed again (WG2): take the waiters out again and look at it afresh.
+      // The count changed again (CD.WG2): take the waiters out again and look at it afresh.
       {
         no_suspend_scope no_suspend(Traits::lock_name);
         woken.splice(waiters_);

@@ -10,19 +10,19 @@
 // value and drop the lock in one atomic write, and touch nothing of the primitive after it —
 // a separate spinlock unlocked after the publishing store would be a use-after-free
 // (docs/fiber.md, "Destruction"; event.hpp does the same with its FIRED bit).
-//   LOCK1  The bit is taken by a CAS that sees it clear, which may set other bits in the same
-//          write (HAS_WAITERS, so no waker can miss a waiter about to enqueue). acquire: pairs
-//          with the release write that dropped it (LOCK2): the holder sees the queue as the
-//          last holder left it.
-//   LOCK2  The holder drops the bit with one release write of the word that also publishes
-//          the value it leaves (unlock() below, or the primitive's own CAS or store). If that
-//          write may let a waiter return, it is the holder's last access to the primitive:
-//          waiters it must wake are unlinked into a local list first, and woken after.
-//   LOCK3  While the bit is held the queue is touched only by the holder, inside a
-//          no_suspend_scope: a fiber suspended there would leave everyone spinning on it.
-//   LOCK4  The value may still change while the bit is held (other operations' RMWs carry
-//          the bit over as they found it), unless the primitive's protocol rules that out
-//          (semaphore, SEM3): so the holder's writes are CASes or a fetch_and, not stores.
+//   SW.LOCK1  The bit is taken by a CAS that sees it clear, which may set other bits in the same
+//             write (HAS_WAITERS, so no waker can miss a waiter about to enqueue). acquire: pairs
+//             with the release write that dropped it (SW.LOCK2): the holder sees the queue as the
+//             last holder left it.
+//   SW.LOCK2  The holder drops the bit with one release write of the word that also publishes
+//             the value it leaves (unlock() below, or the primitive's own CAS or store). If that
+//             write may let a waiter return, it is the holder's last access to the primitive:
+//             waiters it must wake are unlinked into a local list first, and woken after.
+//   SW.LOCK3  While the bit is held the queue is touched only by the holder, inside a
+//             no_suspend_scope: a fiber suspended there would leave everyone spinning on it.
+//   SW.LOCK4  The value may still change while the bit is held (other operations' RMWs carry
+//             the bit over as they found it), unless the primitive's protocol rules that out
+//             (semaphore, SM.SEM3): so the holder's writes are CASes or a fetch_and, not stores.
 #pragma once
 
 #include <cstdint>
@@ -41,7 +41,7 @@ struct state_word {
     return static_cast<std::uint32_t>(state >> 32);
   }
 
-  // LOCK1: takes the lock bit, setting `also` in the same CAS, spinning while another holds it
+  // SW.LOCK1: takes the lock bit, setting `also` in the same CAS, spinning while another holds it
   // — unless give_up(state) holds first: then returns false with `state` as last read
   // (relaxed). On true, `state` is the word as this CAS wrote it. `state` starts as the
   // caller's last read of `word`.
@@ -55,7 +55,7 @@ struct state_word {
         state = word.load(std::memory_order_relaxed);
         continue;
       }
-      // acquire: pairs with the release write that dropped the bit (LOCK2).
+      // acquire: pairs with the release write that dropped the bit (SW.LOCK2).
       if (word.compare_exchange_weak(state, state | lock_bit | also, std::memory_order_acquire,
                                      std::memory_order_relaxed)) {
         state |= lock_bit | also;
@@ -65,13 +65,13 @@ struct state_word {
     return false;
   }
 
-  // LOCK1 without a way out.
+  // SW.LOCK1 without a way out.
   static void lock(twist::atomic<std::uint64_t>& word, std::uint64_t& state) noexcept {
     lock_unless(word, state, 0, [](std::uint64_t) { return false; });
   }
 
-  // LOCK2 for a holder that publishes nothing but the queue: drops the bit, keeping the value
-  // as others changed it meanwhile (LOCK4). release: pairs with the next holder's LOCK1.
+  // SW.LOCK2 for a holder that publishes nothing but the queue: drops the bit, keeping the value
+  // as others changed it meanwhile (SW.LOCK4). release: pairs with the next holder's SW.LOCK1.
   static void unlock(twist::atomic<std::uint64_t>& word) noexcept {
     word.fetch_and(~lock_bit, std::memory_order_release);
   }
