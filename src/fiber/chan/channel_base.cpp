@@ -1,5 +1,5 @@
 // fiber::chan::detail::channel_base: close(), parking (steps 4-5), the T-free half of the
-// case_source interface, and the destruction check; the protocol (CHAN1-6, steps 1-5) is in
+// case_source interface, and the destruction check; the protocol (CH.CHAN1-6, steps 1-5) is in
 // channel_base.hpp.
 #include <spindle/fiber/chan/detail/channel_base.hpp>
 
@@ -20,7 +20,7 @@ channel_base::~channel_base() {
 }
 
 bool channel_base::close() noexcept {
-  // Parkers to wake once the lock is released; a parker is claimed at most once (CLAIM1), so
+  // Parkers to wake once the lock is released; a parker is claimed at most once (CH.CLAIM1), so
   // it is pushed at most once. Its waiter hook is free: a parker sits in no other queue.
   core::intrusive::queue<sync::waiter, sync::waiter_tag> woken;
   bool closed_now = false;
@@ -38,25 +38,25 @@ bool channel_base::close() noexcept {
       }
     }
   }
-  lock_.unlock();  // CHAN4: our last access to *this
+  lock_.unlock();  // CH.CHAN4: our last access to *this
   // Pop before wake: a woken owner may return and free its parker at once.
-  // Every waiter queued here is a parker (its own wake(): PARK1 or the waiter protocol).
+  // Every waiter queued here is a parker (its own wake(): CH.PARK1 or the waiter protocol).
   while (sync::waiter* parked = woken.pop_front()) static_cast<parker*>(parked)->wake();
   return closed_now;
 }
 
 void channel_base::park(parker& self) noexcept {
   if (fiber::detail::fiber_block* running = fiber::detail::fiber_block::current()) {
-    self.park_unlocking(*running, lock_);  // PARK1: lock_ is released once we are off our stack
+    self.park_unlocking(*running, lock_);  // CH.PARK1: lock_ is released once we are off our stack
   } else {
-    lock_.unlock();  // CHAN4
+    lock_.unlock();  // CH.CHAN4
     self.park();
   }
 }
 
 channel_base::wait_result channel_base::wait_until_locked(
     wait_queue& queue, void* slot, twist::steady_clock::time_point deadline) noexcept {
-  parker self(sync::timed);  // CLAIM2: completers claim it with winner_'s CAS, then the waiter's
+  parker self(sync::timed);  // CH.CLAIM2: completers claim it with winner_'s CAS, then the waiter's
   case_node node;
   bool expired = false;
   {
@@ -72,10 +72,10 @@ channel_base::wait_result channel_base::wait_until_locked(
   lock_.unlock();  // never parked under: the expiry must not wait for lock_ (step 5)
   if (expired) return wait_result::timed_out;  // like try_send / try_recv: nothing was queued
   if (self.park_until(deadline)) {
-    // Claimed: the operation completed (CHAN5), or close() marked the node.
+    // Claimed: the operation completed (CH.CHAN5), or close() marked the node.
     return node.closed ? wait_result::closed : wait_result::completed;
   }
-  cancel(node);  // CHAN6: our last access to *this
+  cancel(node);  // CH.CHAN6: our last access to *this
   return wait_result::timed_out;
 }
 
@@ -95,7 +95,7 @@ void channel_base::cancel(case_node& node) noexcept {
   {
     no_suspend_scope no_suspend(lock_name);
     // The node is in one of our queues unless a completer dropped it (wait_queue::pop_claimed)
-    // or claimed it; either way it did so under this lock, which we now hold (SEL2).
+    // or claimed it; either way it did so under this lock, which we now hold (CH.SEL2).
     if (node.linked()) {
       (guarded_.senders.holds(node) ? guarded_.senders : guarded_.receivers).unlink(node);
     }

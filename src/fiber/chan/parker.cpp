@@ -1,5 +1,5 @@
-// fiber::chan::detail::parker: park_unlocking (PARK1 in parker.hpp), the timer check of the
-// timed operations (CLAIM2).
+// fiber::chan::detail::parker: park_unlocking (CH.PARK1 in parker.hpp), the timer check of the
+// timed operations (CH.CLAIM2).
 #include <spindle/fiber/chan/detail/parker.hpp>
 
 #include <spindle/base/config.hpp>
@@ -13,7 +13,7 @@ void parker::park_unlocking(fiber::detail::fiber_block& running, core::spinlock&
   fiber::detail::suspend(running, [this, held](handle h) {
     fiber_ = h;
     parked_under_lock_ = true;
-    held->unlock();  // PARK1: from here a completer may resume the fiber; touch nothing more
+    held->unlock();  // CH.PARK1: from here a completer may resume the fiber; touch nothing more
   });
 }
 

@@ -1,5 +1,5 @@
-// fiber::chan::select and select_until: the protocol (steps 1-7, SEL1-SEL3) is in select.hpp.
-// Everything here reaches a case's source through detail::case_source only (SRC1-SRC4).
+// fiber::chan::select and select_until: the protocol (steps 1-7, CH.SEL1-CH.SEL3) is in select.hpp.
+// Everything here reaches a case's source through detail::case_source only (CH.SRC1-CH.SRC4).
 #include <spindle/fiber/chan/select.hpp>
 
 #include <algorithm>
@@ -19,7 +19,7 @@ namespace {
 
 constexpr const char* locks_name = "fiber::chan::select channel locks";
 
-// SEL1: `order` is sorted by source address, so equal sources are adjacent: lock each once.
+// CH.SEL1: `order` is sorted by source address, so equal sources are adjacent: lock each once.
 void lock_all(std::span<select_case*> order) noexcept {
   const case_source* previous = nullptr;
   for (select_case* c : order) {
@@ -87,14 +87,14 @@ select_case* poll_or_enqueue(std::span<select_case*> poll, std::span<select_case
   lock_all(lock_order);
   {
     no_suspend_scope no_suspend(locks_name);
-    // Step 2 (SRC2).
+    // Step 2 (CH.SRC2).
     for (select_case* c : poll) {
       if (c->source->try_complete_locked(c->op, c->node, to_wake)) {
         completed = c;
         break;
       }
     }
-    // Step 4 (registration, SRC3), unless step 2 or 3 (or 7's passed deadline) applies.
+    // Step 4 (registration, CH.SRC3), unless step 2 or 3 (or 7's passed deadline) applies.
     if (completed == nullptr && may_wait()) {
       for (select_case* c : poll) {
         c->node.owner = &self;
@@ -109,7 +109,7 @@ select_case* poll_or_enqueue(std::span<select_case*> poll, std::span<select_case
   return completed;
 }
 
-// Step 6 (SEL2): cancel every other case's node (SRC4: relocks its source).
+// Step 6 (CH.SEL2): cancel every other case's node (CH.SRC4: relocks its source).
 select_case* cancel_losers(std::span<select_case*> poll, std::uint32_t winner) noexcept {
   select_case* completed = nullptr;
   for (select_case* c : poll) {
@@ -164,7 +164,7 @@ std::size_t run_select_until(std::span<select_case*> poll, std::span<select_case
     return kTimedOut;
   }
   shuffle_and_sort(poll, lock_order);
-  parker self(sync::timed);  // CLAIM2
+  parker self(sync::timed);  // CH.CLAIM2
   bool queued = false;
   select_case* completed = poll_or_enqueue(
       poll, lock_order, self,
@@ -179,7 +179,7 @@ std::size_t run_select_until(std::span<select_case*> poll, std::span<select_case
   } else if (completed == nullptr) {
     if (!queued) return kTimedOut;  // step 7: the deadline had passed, nothing was queued
     if (!self.park_until(deadline)) {
-      // Step 7, timed out (SEL3): no case completed; cancel every node (SEL2).
+      // Step 7, timed out (CH.SEL3): no case completed; cancel every node (CH.SEL2).
       for (select_case* c : poll) c->source->cancel(c->node);
       return kTimedOut;
     }

@@ -1,6 +1,6 @@
 // Unit tests of the case_source interface (fiber/chan/detail/case_source.hpp): a case kind
 // that is not a channel — a one-shot event — plugs into select through the interface alone
-// (docs/fiber.md, "Adding a case kind"), mixes with channel cases, and is cancelled (SRC4)
+// (docs/fiber.md, "Adding a case kind"), mixes with channel cases, and is cancelled (CH.SRC4)
 // when another case wins or the deadline passes, so no node stays registered anywhere.
 #include <chrono>
 #include <cstdint>
@@ -30,7 +30,7 @@ class event final : public chan::detail::case_source {
   event() = default;
   ~event() { EXPECT_EQ(waiter_, nullptr) << "a select node left registered on the event"; }
 
-  // Sets the event and completes the waiting case, if its select still wants it (SRC3).
+  // Sets the event and completes the waiting case, if its select still wants it (CH.SRC3).
   void set() noexcept {
     chan::detail::parker* to_wake = nullptr;
     lock();
@@ -52,7 +52,7 @@ class event final : public chan::detail::case_source {
  private:
   bool try_complete_locked(chan::detail::case_op, chan::detail::case_node&,
                            chan::detail::parker*&) noexcept override {
-    return is_set_;  // SRC2: nothing to move, nobody to wake
+    return is_set_;  // CH.SRC2: nothing to move, nobody to wake
   }
   void enqueue_locked(chan::detail::case_op, chan::detail::case_node& node) noexcept override {
     EXPECT_EQ(waiter_, nullptr) << "this test event holds one waiter";
@@ -60,7 +60,7 @@ class event final : public chan::detail::case_source {
   }
   void cancel(chan::detail::case_node& node) noexcept override {
     lock();
-    if (waiter_ == &node) waiter_ = nullptr;  // SRC4
+    if (waiter_ == &node) waiter_ = nullptr;  // CH.SRC4
     unlock();
   }
 
@@ -155,7 +155,7 @@ TEST(CaseSource, TheEventRacingAChannelCompletesExactlyOneCase) {
   });
   manual.drain();
   EXPECT_EQ(numbers.try_send(3), chan::send_status::sent);  // claims the select: recv wins
-  done.set();  // loses CLAIM1: drops the node untouched
+  done.set();  // loses CH.CLAIM1: drops the node untouched
   manual.drain();
   EXPECT_EQ(which, 1u);
   EXPECT_EQ(handlers_run, 1);

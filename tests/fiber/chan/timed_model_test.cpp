@@ -2,7 +2,7 @@
 // completion, explored by the simulator in sim builds (a random walk, then bounded DFS; the
 // timer firing while others still run is an explored choice, so expiry, claim, wake and the
 // owner's unlink interleave every way within the bounds), stress-repeated on real threads in
-// std and faulty builds. One outcome per operation (CHAN5, SEL3): a value moved exactly when
+// std and faulty builds. One outcome per operation (CH.CHAN5, CH.SEL3): a value moved exactly when
 // both sides report success — a value delivered by a send that reports timed_out, or lost by
 // a recv that reports timed_out, fails a check; a double wake fails an assertion in the
 // waiter or the executor; a hand-off without happens-before is a data race on a
@@ -65,7 +65,7 @@ void timed_recv_races_timed_send(bool receiver_in_fiber) {
     if (r.value) {
       SPINDLE_VERIFY(*r.value == 7, "wrong value");
       SPINDLE_VERIFY(payload.read() == 1, "the sender's write was not published");
-      delete ch;  // CHAN4: the sender's last access to the channel was its unlock
+      delete ch;  // CH.CHAN4: the sender's last access to the channel was its unlock
       freed.write(true);
     }
     received.write(r.value ? 1 : 2);

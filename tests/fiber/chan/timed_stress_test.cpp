@@ -204,7 +204,7 @@ TEST_F(ChanTimedStress, TimedSendsAgainstTimedSelects) {
   });
 }
 
-// Untimed parties mixed with timed ones: plain recvs (PARK1, the hot path) and a plain
+// Untimed parties mixed with timed ones: plain recvs (CH.PARK1, the hot path) and a plain
 // sending thread against timed senders — every sent value arrives once, timed-out ones never.
 TEST_F(ChanTimedStress, UntimedReceiversAgainstTimedSenders) {
   test::repeat_within_budget(100, [&](std::size_t i) {

@@ -20,7 +20,7 @@
 //   - a timed operation whose deadline passes first returns `timed_out`: a timed-out send did
 //     not deliver its value and did not move from it (the caller still owns it), a timed-out
 //     recv returns no value. A timeout racing a completion has one outcome: the value moved
-//     and the operation reports it, or it did not and it reports `timed_out` (CHAN5).
+//     and the operation reports it, or it did not and it reports `timed_out` (CH.CHAN5).
 // Destroying a channel while some fiber or thread is blocked on it (or a select naming it is
 // still running) is misuse: always caught when a party is queued (the program stops with
 // "fiber::chan::channel destroyed while fibers or threads wait on it").
@@ -43,7 +43,7 @@
 // (values move under the channel's spinlock). Everything a sender did before send() happens-
 // before the receiver's recv() returning that value.
 //
-// The protocol (CHAN1-CHAN6, steps 1-5) is in detail/channel_base.hpp; select in select.hpp,
+// The protocol (CH.CHAN1-CH.CHAN6, steps 1-5) is in detail/channel_base.hpp; select in select.hpp,
 // which waits on a channel through the case_source interface (detail/case_source.hpp).
 #pragma once
 
@@ -199,7 +199,7 @@ class channel final : private detail::channel_base {
   send_status try_send_impl(T& value) noexcept;
   send_status send_until_impl(T& value, twist::steady_clock::time_point deadline);
 
-  // Under lock_ (CHAN1): step 1 without blocking. `sent`, `full` or `closed`; sets *to_wake
+  // Under lock_ (CH.CHAN1): step 1 without blocking. `sent`, `full` or `closed`; sets *to_wake
   // to a claimed receiver to wake once the lock is released.
   send_status try_send_locked(T& value, detail::parker*& to_wake) noexcept;
   // Under lock_: step 2 without blocking. `received` (out engaged), `empty` or `closed`.
@@ -217,7 +217,7 @@ class channel final : private detail::channel_base {
   template <class Status>
   auto give_up(Status status) noexcept {
     return [this, status] {
-      lock_.unlock();  // CHAN4
+      lock_.unlock();  // CH.CHAN4
       return status;
     };
   }
@@ -232,7 +232,7 @@ class channel final : private detail::channel_base {
     return result == wait_result::closed ? recv_status::closed : recv_status::timed_out;
   }
 
-  // SRC2 (detail/case_source.hpp): a select case's step 1 or 2 without blocking, on its
+  // CH.SRC2 (detail/case_source.hpp): a select case's step 1 or 2 without blocking, on its
   // node's slot (a recv case: its std::optional<T>, reset first; a send case: its T).
   bool try_complete_locked(detail::case_op op, detail::case_node& node,
                            detail::parker*& to_wake) noexcept override;
@@ -271,7 +271,7 @@ template <class T>
 send_status channel<T>::try_send_locked(T& value, detail::parker*& to_wake) noexcept {
   if (guarded_.closed) return send_status::closed;
   if (detail::case_node* receiver = guarded_.receivers.pop_claimed()) {
-    // CHAN2: a receiver was queued, so the ring is empty; hand the value over directly.
+    // CH.CHAN2: a receiver was queued, so the ring is empty; hand the value over directly.
     static_cast<std::optional<T>*>(receiver->slot)->emplace(std::move(value));
     to_wake = receiver->owner;
     return send_status::sent;
@@ -290,7 +290,7 @@ recv_status channel<T>::try_recv_locked(std::optional<T>& out, detail::parker*& 
     if (capacity_ == 0) {
       out.emplace(std::move(offered));
     } else {
-      // CHAN3: a sender was queued, so the ring is full: the oldest value leaves, the
+      // CH.CHAN3: a sender was queued, so the ring is full: the oldest value leaves, the
       // sender's takes the freed place at the back (FIFO across ring and queue).
       out.emplace(pop_buffered());
       push_buffered(std::move(offered));
@@ -330,7 +330,7 @@ send_status channel<T>::send_impl(T& value) {
 template <class T>
 send_status channel<T>::send_until_impl(T& value, twist::steady_clock::time_point deadline) {
   return complete_or_wait(send_status::full, sending(value), [&] {
-    // CHAN5: `sent` only if a receiver took the value; else it is untouched.
+    // CH.CHAN5: `sent` only if a receiver took the value; else it is untouched.
     return as_send_status(wait_until_locked(guarded_.senders, &value, deadline));
   });
 }
@@ -354,7 +354,7 @@ template <class T>
 recv_result<T> channel<T>::recv_until(twist::steady_clock::time_point deadline) {
   recv_result<T> result{recv_status::empty, std::nullopt};
   result.status = complete_or_wait(recv_status::empty, receiving(result.value), [&] {
-    // CHAN5: timed out -> no sender touched the slot.
+    // CH.CHAN5: timed out -> no sender touched the slot.
     return as_recv_status(wait_until_locked(guarded_.receivers, &result.value, deadline));
   });
   return result;

@@ -49,43 +49,43 @@
 // At most 2^32 - 2 cases.
 //
 // Protocol (Go's runtime/select.go selectgo(), restated for intrusive stack waiters). select
-// talks to the things its cases wait on only through detail::case_source (SRC1-SRC5 in
+// talks to the things its cases wait on only through detail::case_source (CH.SRC1-CH.SRC5 in
 // detail/case_source.hpp); a channel is one such source, and "source" below means any.
 //   1. Pick a random poll order (Fisher-Yates over the cases) and a lock order (the cases
-//      sorted by source address). Lock every distinct source in lock order (SRC1).
-//      SEL1 (no deadlock): every party that holds two source locks at once is a select, and
+//      sorted by source address). Lock every distinct source in lock order (CH.SRC1).
+//      CH.SEL1 (no deadlock): every party that holds two source locks at once is a select, and
 //      takes them in one global order (addresses); duplicates are locked once. A plain send,
 //      recv or close holds one lock, and nobody waits for anything while holding a lock.
-//   2. In poll order, try each case as the non-blocking operation (try_complete_locked, SRC2;
+//   2. In poll order, try each case as the non-blocking operation (try_complete_locked, CH.SRC2;
 //      for a channel, channel.hpp's step 1/2 under the lock). The first that completes wins:
 //      unlock all, wake the counterpart it claimed (if any), run the handler. Taking the
 //      first ready case of a uniformly random permutation chooses uniformly among the ready
 //      cases.
 //   3. None ready and a default case: unlock all, run the default handler.
-//   4. Otherwise register one node per case with its source (enqueue_locked, SRC3), all
+//   4. Otherwise register one node per case with its source (enqueue_locked, CH.SRC3), all
 //      owned by one parker (parker.hpp) on our stack; unlock all; park(). No wakeup is lost:
-//      every node is registered before any lock is released (WAIT1 of waiter.hpp covers the
+//      every node is registered before any lock is released (WT.WAIT1 of waiter.hpp covers the
 //      rest).
-//   5. A completer on one of the sources claims the parker (CLAIM1: one CAS, so exactly one
+//   5. A completer on one of the sources claims the parker (CH.CLAIM1: one CAS, so exactly one
 //      case completes), finishes that case, unlocks, wakes us. Completers on the other
 //      sources that find our other nodes fail the claim and drop them, under their lock.
-//   6. Woken: for each case but the winner, cancel its node (SRC4: lock its source, unlink
+//   6. Woken: for each case but the winner, cancel its node (CH.SRC4: lock its source, unlink
 //      the node if still queued, unlock). Then run the winner's handler and return its index.
-//   7. Timed (select_until): the parker is `timed` (CLAIM2 of parker.hpp). In step 4, with no
+//   7. Timed (select_until): the parker is `timed` (CH.CLAIM2 of parker.hpp). In step 4, with no
 //      default case, first check the timer service (a fiber) and the clock, still holding
 //      the locks: the deadline passed -> queue nothing, unlock, return kTimedOut. Else park
 //      with park_until(deadline). Woken: step 6 as usual. Timed out: cancel every case's
 //      node (step 6 with no winner); return kTimedOut. Every case off and no default: park
 //      the lone timed parker until the deadline (nobody can claim it) and return kTimedOut.
-//   SEL2 (no dangling waiter): every access to our nodes or our parker by another party
+//   CH.SEL2 (no dangling waiter): every access to our nodes or our parker by another party
 //   happens under the lock of a source holding one of our nodes (or is the winner's final
-//   wake(), WAIT2 of waiter.hpp; SRC3). Step 6 takes each such lock after the claim (SRC4),
-//   so when select returns nobody still holds a pointer into its frame. The winner's node
-//   needs no step 6: the winner unlinked it and nobody else can reach it. Step 7 takes every
-//   case's lock, the node of a completer that lost CLAIM2 to the timeout included.
-//   SEL3 (timeout or one case, never both): a completer finishes a case only after winning
-//   CLAIM2 (winner_, then the waiter's claim, which fails once the timeout won — WAIT4), and
-//   the owner reports kTimedOut only when park_until() says the timeout won. So a timed-out
+//   wake(), WT.WAIT2 of waiter.hpp; CH.SRC3). Step 6 takes each such lock after the claim
+//   (CH.SRC4), so when select returns nobody still holds a pointer into its frame. The winner's
+//   node needs no step 6: the winner unlinked it and nobody else can reach it. Step 7 takes
+//   every case's lock, the node of a completer that lost CH.CLAIM2 to the timeout included.
+//   CH.SEL3 (timeout or one case, never both): a completer finishes a case only after winning
+//   CH.CLAIM2 (winner_, then the waiter's claim, which fails once the timeout won — WT.WAIT4),
+//   and the owner reports kTimedOut only when park_until() says the timeout won. So a timed-out
 //   select moved no value in or out, and a completed one did not time out.
 // A lock-free channel could replace step 1's locks and wait_queue (wait_queue.hpp and
 // case_source.hpp say how); steps 4-6 depend only on the claim.
@@ -308,7 +308,7 @@ std::size_t select(Cases&&... cases) {
 }
 
 // Like select(cases...), but waits at most until `deadline`: the position of the case that
-// completed (its handler has run), or kTimedOut (no handler ran, no value moved: SEL3).
+// completed (its handler has run), or kTimedOut (no handler ran, no value moved: CH.SEL3).
 template <class... Cases>
   requires(detail::select_case_argument<Cases> && ...)
 std::size_t select_until(twist::steady_clock::time_point deadline, Cases&&... cases) {

@@ -7,17 +7,17 @@
 //
 // Protocol (after Go's runtime/chan.go, D. Vyukov et al.; its invariants restated for
 // intrusive waiters that live on the blocked party's stack):
-//   CHAN1  Everything below — closed, the ring (head, count, slots), both queues and the links
-//          of every node in them — is read and written only under lock_ (a core::spinlock,
-//          case_source's SRC1 lock, held inside a no_suspend_scope, never across a park()).
-//   CHAN2  count > 0  implies  no receiver is queued: a receiver queues only when the ring is
-//          empty, and every send first hands its value to a queued receiver if one can be
-//          claimed (dropping those whose select already completed), so it only buffers once
-//          the receiver queue is empty.
-//   CHAN3  a sender is queued  implies  count == capacity: a sender queues only when the ring
-//          is full, and every recv that takes from the ring refills it from the oldest
-//          claimable sender (a capacity-0 channel: takes the sender's value directly).
-//          Together with FIFO queues and the ring, values leave in the order they came.
+//   CH.CHAN1  Everything below — closed, the ring (head, count, slots), both queues and the links
+//             of every node in them — is read and written only under lock_ (a core::spinlock,
+//             case_source's CH.SRC1 lock, held inside a no_suspend_scope, never across a park()).
+//   CH.CHAN2  count > 0  implies  no receiver is queued: a receiver queues only when the ring is
+//             empty, and every send first hands its value to a queued receiver if one can be
+//             claimed (dropping those whose select already completed), so it only buffers once
+//             the receiver queue is empty.
+//   CH.CHAN3  a sender is queued  implies  count == capacity: a sender queues only when the ring
+//             is full, and every recv that takes from the ring refills it from the oldest
+//             claimable sender (a capacity-0 channel: takes the sender's value directly).
+//             Together with FIFO queues and the ring, values leave in the order they came.
 // Every send and recv below has one shape, complete_or_wait(): lock; the operation without
 // blocking (step 1 or 2: channel.hpp's try_send_locked / try_recv_locked); if that would
 // block, wait (step 4 or 5, which release the lock); else unlock, then wake the counterpart
@@ -36,8 +36,8 @@
 //      Blocked senders return `closed` (their values were not sent); blocked receivers return
 //      an empty optional; buffered values stay and recv() drains them before it reports closed.
 //   4. Park (wait_locked): a fiber suspends still holding the lock, which its after_switch
-//      releases once it is off its stack (PARK1 in parker.hpp); a thread unlocks, then parks
-//      (WAIT1 of waiter.hpp). Either way the owner returns only after the claiming
+//      releases once it is off its stack (CH.PARK1 in parker.hpp); a thread unlocks, then parks
+//      (WT.WAIT1 of waiter.hpp). Either way the owner returns only after the claiming
 //      completer's wake(), so a node is never re-used or freed while a completer writes its
 //      slot.
 //   5. send_until(v, d) / recv_until(d), the timed operations: lock; step 1 or 2 without
@@ -45,30 +45,30 @@
 //      clock). Otherwise (wait_until_locked), in a fiber, check it has a timer service
 //      (parker.hpp, check_timed_wait). The deadline has passed -> unlock, return `timed_out`
 //      (like try_*, nothing was queued). Else queue our node, owned by a `timed` parker
-//      (CLAIM2 of parker.hpp), unlock, and park_until(d) — never under the lock (PARK1 is for
+//      (CH.CLAIM2 of parker.hpp), unlock, and park_until(d) — never under the lock (CH.PARK1 is for
 //      untimed operations only: the timer service's expiry must not wait for a channel lock).
 //      Woken: a completer claimed us and finished the operation (moved our value, filled our
 //      slot, or marked the node closed), exactly as after step 4. Timed out: relock, unlink
 //      our node if still queued (cancel), unlock, return `timed_out`.
-//   CHAN5 (a timeout racing a completion has one outcome): the completer's claim and the
-//      timeout are CASes on one word (CLAIM2, WAIT4 of sync/waiter.hpp), so exactly one wins.
+//   CH.CHAN5 (a timeout racing a completion has one outcome): the completer's claim and the
+//      timeout are CASes on one word (CH.CLAIM2, WT.WAIT4 of sync/waiter.hpp), so exactly one wins.
 //      The claim won: the completer moves the value before waking us, and we report success
 //      (or `closed`). The timeout won: every completer that dequeues our node fails the claim
 //      and drops the node without touching its slot — a timed-out send's value was not taken
 //      (the caller still owns it, unmoved), a timed-out recv's slot stays empty — and the
 //      wake goes to another party. Never both, never neither; one wake per operation.
-//   CHAN6 (the timed-out owner leaves nothing behind): it unlinks its node under lock_ before
+//   CH.CHAN6 (the timed-out owner leaves nothing behind): it unlinks its node under lock_ before
 //      returning, and completers touch a node or its parker only under lock_ (or, having
 //      claimed it, through the final wake()); so after the unlink nobody holds a pointer into
-//      its frame, and its unlock is its last access to *this (CHAN4 holds for timed
+//      its frame, and its unlock is its last access to *this (CH.CHAN4 holds for timed
 //      operations too). The timer entry lives in park_until's frame and is done with before
-//      park_until returns (WAIT5, TIM1).
-// As a case_source (case_source.hpp) a channel meets SRC2 with try_send_locked /
-// try_recv_locked, SRC3 by queueing the node like step 1 or 2 would queue its own, and SRC4
-// with the same unlink as CHAN6; every completer above claims before it touches a node.
+//      park_until returns (WT.WAIT5, TS.TIM1).
+// As a case_source (case_source.hpp) a channel meets CH.SRC2 with try_send_locked /
+// try_recv_locked, CH.SRC3 by queueing the node like step 1 or 2 would queue its own, and CH.SRC4
+// with the same unlink as CH.CHAN6; every completer above claims before it touches a node.
 // No lost wakeup: an owner queues its node and a completer looks for nodes under the same
-// lock; the owner's park() after unlocking cannot miss the wake() (WAIT1).
-// Destruction (CHAN4): every operation's last access to the channel is lock_.unlock(); wakes
+// lock; the owner's park() after unlocking cannot miss the wake() (WT.WAIT1).
+// Destruction (CH.CHAN4): every operation's last access to the channel is lock_.unlock(); wakes
 // touch only parkers. There is no lock-free fast path, so a party whose operation has returned
 // may destroy the channel at once (e.g. the receiver of the last value) — storage-tested.
 // Destroying a channel on which somebody is still blocked (its node is queued) is misuse: the
@@ -104,11 +104,11 @@ class channel_base : public case_source {
   // How many values the ring holds at most (0: unbuffered, each send meets a receiver).
   std::size_t capacity() const noexcept { return capacity_; }
 
-  // SRC3 (case_source.hpp): queues a select case's node where step 1 or 2 would queue its
+  // CH.SRC3 (case_source.hpp): queues a select case's node where step 1 or 2 would queue its
   // own (a recv case on the receivers, a send case on the senders).
   void enqueue_locked(case_op op, case_node& node) noexcept final;
 
-  // SRC4: unlinks a select case's node (or a timed-out operation's, CHAN6) if still queued.
+  // CH.SRC4: unlinks a select case's node (or a timed-out operation's, CH.CHAN6) if still queued.
   void cancel(case_node& node) noexcept final;
 
  protected:
@@ -121,7 +121,7 @@ class channel_base : public case_source {
   enum class wait_result : std::uint8_t {
     completed,  // a completer claimed the node and moved the value (in or out)
     closed,     // close() claimed the node: nothing moved
-    timed_out,  // step 5 only: the deadline won (CHAN5); nothing moved, nothing queued
+    timed_out,  // step 5 only: the deadline won (CH.CHAN5); nothing moved, nothing queued
   };
 
   // Every send and recv: takes lock_, runs `attempt(to_wake)` (step 1 or 2 without blocking,
@@ -138,7 +138,7 @@ class channel_base : public case_source {
       status = attempt(to_wake);
     }
     if (status == would_block) return wait();
-    lock_.unlock();  // CHAN4: our last access to *this
+    lock_.unlock();  // CH.CHAN4: our last access to *this
     if (to_wake != nullptr) to_wake->wake();  // the claimed counterpart's last touch
     return status;
   }
@@ -146,7 +146,7 @@ class channel_base : public case_source {
   // Step 4, entered holding lock_ after step 1 or 2 found nobody: links a node for the
   // caller (its slot = `slot`) on `queue` and parks it; releases lock_ and returns once a
   // completer woke it: `completed` or `closed`. A fiber parks under the lock
-  // (parker::park_unlocking, PARK1); a thread unlocks, then parks on the futex. Only the
+  // (parker::park_unlocking, CH.PARK1); a thread unlocks, then parks on the futex. Only the
   // wait path builds a node and a parker: an operation that completes at once builds none.
   wait_result wait_locked(wait_queue& queue, void* slot) noexcept {
     parker self(/*single_case=*/true);
@@ -164,18 +164,18 @@ class channel_base : public case_source {
   // Step 5's wait, entered holding lock_ after step 1 or 2 found nobody: queues a node for
   // the caller (its slot = `slot`) on `queue`, owned by a timed parker in this frame,
   // releases lock_ and parks until a completer claims it (`completed` or `closed`) or
-  // `deadline` passes (`timed_out`: the node is not queued any more, CHAN6). A passed
+  // `deadline` passes (`timed_out`: the node is not queued any more, CH.CHAN6). A passed
   // deadline returns `timed_out` at once, queueing nothing.
   wait_result wait_until_locked(wait_queue& queue, void* slot,
                                 twist::steady_clock::time_point deadline) noexcept;
 
-  // Guarded by lock_ (CHAN1).
+  // Guarded by lock_ (CH.CHAN1).
   struct guarded_state {
     bool closed = false;
     std::size_t head = 0;   // ring index of the oldest buffered value
     std::size_t count = 0;  // buffered values
-    wait_queue senders;     // blocked senders, oldest first (CHAN3)
-    wait_queue receivers;   // blocked receivers, oldest first (CHAN2)
+    wait_queue senders;     // blocked senders, oldest first (CH.CHAN3)
+    wait_queue receivers;   // blocked receivers, oldest first (CH.CHAN2)
   };
 
   guarded_state guarded_;

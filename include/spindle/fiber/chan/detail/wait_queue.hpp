@@ -4,7 +4,7 @@
 // the blocked operation (a send/recv frame, or a select case).
 //
 // Single-threaded like every intrusive container: every access to a queue and to the links of
-// the nodes in it happens under the owning channel's lock (channel_base.hpp, CHAN1).
+// the nodes in it happens under the owning channel's lock (channel_base.hpp, CH.CHAN1).
 //
 // This queue plus parker::try_claim is the whole "waiter registration" layer of a channel:
 // channel_base reaches blocked parties only through push_back / pop_claimed / unlink, and
@@ -99,7 +99,7 @@ class wait_queue {
 
   // Unlinks nodes oldest first until one whose owner it claims (parker::try_claim) and
   // returns that one, or nullptr once the queue is empty. The nodes it drops belong to selects
-  // that another case already won; they stay unlinked (their owners find them so, SEL2).
+  // that another case already won; they stay unlinked (their owners find them so, CH.SEL2).
   case_node* pop_claimed() noexcept { return head_ == nullptr ? nullptr : pop_claimed_slow(); }
 
  private:
