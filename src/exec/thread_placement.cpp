@@ -6,10 +6,6 @@
 #include <spindle/twist/mode.hpp>
 #include <spindle/twist/thread.hpp>
 
-#if SPINDLE_TWIST_MODE_FAULTY
-#include <spindle/twist/faulty/config.hpp>
-#endif
-
 #if defined(__linux__) && !SPINDLE_TWIST_MODE_SIM
 #include <pthread.h>
 #include <sched.h>
@@ -48,9 +44,7 @@ void place_current_thread(const pool_options& options, std::size_t index) noexce
     pthread_setname_np(pthread_self(), name.c_str());
   } catch (...) {  // bad_alloc: keep the default name
   }
-#if SPINDLE_TWIST_MODE_FAULTY
-  if (twist::faulty::one_core()) return;
-#endif
+  if (twist::facade_pins_threads()) return;
   const int cpu = chosen_cpu(options, index);
   if (cpu < 0 || cpu >= CPU_SETSIZE) return;
   cpu_set_t set;

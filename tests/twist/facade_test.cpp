@@ -6,8 +6,11 @@
 
 #include <gtest/gtest.h>
 
+#include <spindle/base/fault_kind.hpp>
+#include <spindle/sim/options.hpp>
 #include <spindle/twist/atomic.hpp>
 #include <spindle/twist/clock.hpp>
+#include <spindle/twist/faulty/config.hpp>
 #include <spindle/twist/random.hpp>
 #include <spindle/twist/shared.hpp>
 #include <spindle/twist/thread.hpp>
@@ -24,7 +27,25 @@ static_assert(std::is_same_v<twist::atomic_flag, std::atomic_flag>);
 static_assert(std::is_same_v<twist::thread, std::thread>);
 static_assert(sizeof(twist::shared<long>) == sizeof(long));
 static_assert(std::is_trivially_copyable_v<twist::shared<long>>);
+static_assert(!twist::facade_pins_threads());
 #endif
+
+// One fault vocabulary: the faulty rates and the simulator's switches both map onto it.
+namespace vocabulary {
+using spindle::base::fault_kind;
+constexpr twist::faulty::fault_rates kRates{};
+static_assert(twist::faulty::one_in(kRates, fault_kind::yield) == kRates.kDefaultYieldOneIn);
+static_assert(twist::faulty::one_in(kRates, fault_kind::spurious_try_lock_failure) ==
+              kRates.kDefaultSpuriousOneIn);
+static_assert(twist::faulty::one_in(kRates, fault_kind::wake_all_instead_of_one) ==
+              kRates.kDefaultWakeAllOneIn);
+static_assert(twist::faulty::one_in(kRates, fault_kind::allocation_failure) == 0);
+constexpr spindle::sim::fault_options kSimFaults{};
+static_assert(spindle::sim::injects(kSimFaults, fault_kind::spurious_condvar_wakeup));
+static_assert(!spindle::sim::injects(kSimFaults, fault_kind::allocation_failure));
+static_assert(!spindle::sim::injects(spindle::sim::fault_options{.spurious_cas = false},
+                                     fault_kind::spurious_try_lock_failure));
+}  // namespace vocabulary
 
 TEST(TwistAtomic, BehavesLikeStdAtomic) {
   twist::atomic<int> a{1};

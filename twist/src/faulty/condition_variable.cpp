@@ -1,6 +1,6 @@
 // twist::condition_variable in faulty mode; the protocol and its invariants (INV1, INV2) are at
-// the top of include/spindle/twist/faulty/condition_variable.hpp.
-#include <spindle/twist/faulty/condition_variable.hpp>
+// the top of include/spindle/twist/threads/condition_variable.hpp.
+#include <spindle/twist/threads/condition_variable.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -10,7 +10,7 @@
 
 #include <spindle/twist/faulty/detail/injector.hpp>
 #include <spindle/twist/faulty/fault_observer.hpp>
-#include <spindle/twist/faulty/futex.hpp>
+#include <spindle/twist/threads/futex.hpp>
 
 #include "runtime.hpp"
 

@@ -1,6 +1,7 @@
 // Faulty-mode configuration: environment parsing, the global seed, and start-up work (crash
 // reporting, pinning main under SPINDLE_FAULTY_ONE_CORE).
 #include <spindle/twist/faulty/config.hpp>
+#include <spindle/twist/thread.hpp>
 
 #include <cerrno>
 #include <chrono>
@@ -171,3 +172,9 @@ void set_injection_placement(placement where) noexcept {
 bool one_core() noexcept { return detail::config().one_core; }
 
 }  // namespace spindle::twist::faulty
+
+namespace spindle::twist {
+
+bool facade_pins_threads() noexcept { return faulty::one_core(); }
+
+}  // namespace spindle::twist

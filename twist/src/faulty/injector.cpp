@@ -110,12 +110,12 @@ bool inject_before_operation(source_location where) noexcept {
 }
 
 bool spurious(fault_kind kind, source_location where) noexcept {
-  return decide(kind, config().spurious_one_in.load(std::memory_order_relaxed), where);
+  return decide(kind, one_in(current_rates(), kind), where);
 }
 
 bool wake_all_instead_of_one(source_location where) noexcept {
-  return decide(fault_kind::wake_all_instead_of_one,
-                config().wake_all_one_in.load(std::memory_order_relaxed), where);
+  constexpr fault_kind kind = fault_kind::wake_all_instead_of_one;
+  return decide(kind, one_in(current_rates(), kind), where);
 }
 
 std::size_t choose_waiter(std::size_t choices, source_location where) noexcept {

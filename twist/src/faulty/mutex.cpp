@@ -1,5 +1,5 @@
-// twist::mutex in faulty mode (see include/spindle/twist/faulty/mutex.hpp).
-#include <spindle/twist/faulty/mutex.hpp>
+// twist::mutex in faulty mode (see include/spindle/twist/threads/mutex.hpp).
+#include <spindle/twist/threads/mutex.hpp>
 
 #include <spindle/twist/faulty/detail/injector.hpp>
 #include <spindle/twist/faulty/fault_observer.hpp>

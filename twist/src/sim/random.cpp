@@ -1,5 +1,7 @@
-// twist::random in sim builds: the run's generator (sim/detail/runtime.hpp).
+// twist::random in sim builds: the run's generator (sim::trap::random_u64).
 #include <spindle/twist/random.hpp>
+
+#include <spindle/sim/trap.hpp>
 
 namespace spindle::twist::random {
 

@@ -14,6 +14,8 @@
 #include <string>
 #include <string_view>
 
+#include <spindle/base/fault_kind.hpp>
+
 namespace spindle::sim {
 
 // Each value has one entry in the simulator's strategy registry (sim/src/strategies.cpp), which
@@ -48,6 +50,8 @@ const strategy_info& info_of(strategy value);
 const strategy_info* find_strategy(std::string_view name) noexcept;
 
 // Faults are scheduler choices, explored like interleavings. Each kind can be switched off.
+// The kinds are the one fault vocabulary (spindle/base/fault_kind.hpp); injects() below maps
+// these switches onto it.
 struct fault_options {
   bool spurious_cas = true;        // compare_exchange_weak (and so mutex::try_lock) may fail
   bool spurious_wakeups = true;    // futex / condvar waits may return without a wake
@@ -57,6 +61,25 @@ struct fault_options {
   // Random and PCT schedulers inject each enabled fault with probability 1 / one_in.
   unsigned one_in = 16;
 };
+
+// Whether the simulator may inject faults of `kind` under `faults`. Preemption (yield, sleep) is
+// every step's scheduling choice and always on; a wake_one never wakes everyone here: which
+// waiter it wakes is itself explored (wake_order).
+constexpr bool injects(const fault_options& faults, base::fault_kind kind) noexcept {
+  switch (kind) {
+    case base::fault_kind::yield:
+    case base::fault_kind::sleep: return true;
+    case base::fault_kind::spurious_cas_failure:
+    case base::fault_kind::spurious_try_lock_failure: return faults.spurious_cas;
+    case base::fault_kind::spurious_futex_wakeup:
+    case base::fault_kind::spurious_condvar_wakeup: return faults.spurious_wakeups;
+    case base::fault_kind::wake_all_instead_of_one: return false;
+    case base::fault_kind::random_waiter: return faults.wake_order;
+    case base::fault_kind::early_timeout: return faults.timeouts;
+    case base::fault_kind::allocation_failure: return faults.allocation_failure;
+  }
+  return false;
+}
 
 // Bug detectors beyond the ones always on (failed assertions, uncaught exceptions, deadlock,
 // livelock).

@@ -1,12 +1,11 @@
-// Facade dispatch: picks the backend's atomic for this build (see docs/facade.md).
+// Facade dispatch: picks the backend's atomic for this build (see docs/facade.md):
+// the threads backend (std and faulty builds) or the simulator's.
 #pragma once
 
 #include <spindle/twist/mode.hpp>
 
-#if SPINDLE_TWIST_MODE_STD
-#include <spindle/twist/std/atomic.hpp>
-#elif SPINDLE_TWIST_MODE_FAULTY
-#include <spindle/twist/faulty/atomic.hpp>
-#else
+#if SPINDLE_TWIST_MODE_SIM
 #include <spindle/twist/sim/atomic.hpp>
+#else
+#include <spindle/twist/threads/atomic.hpp>
 #endif

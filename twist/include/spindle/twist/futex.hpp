@@ -1,12 +1,11 @@
-// Facade dispatch: picks the backend's futex for this build (see docs/facade.md).
+// Facade dispatch: picks the backend's futex for this build (see docs/facade.md):
+// the threads backend (std and faulty builds) or the simulator's.
 #pragma once
 
 #include <spindle/twist/mode.hpp>
 
-#if SPINDLE_TWIST_MODE_STD
-#include <spindle/twist/std/futex.hpp>
-#elif SPINDLE_TWIST_MODE_FAULTY
-#include <spindle/twist/faulty/futex.hpp>
-#else
+#if SPINDLE_TWIST_MODE_SIM
 #include <spindle/twist/sim/futex.hpp>
+#else
+#include <spindle/twist/threads/futex.hpp>
 #endif

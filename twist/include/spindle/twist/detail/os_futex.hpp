@@ -1,4 +1,4 @@
-// The OS futex under both thread backends (defined in twist/src/futex_std.cpp): Linux
+// The OS futex under the threads backend (defined in twist/src/threads/os_futex.cpp): Linux
 // futex(2) on private mappings, Windows WaitOnAddress. Backends wrap it in twist::futex.
 #pragma once
 

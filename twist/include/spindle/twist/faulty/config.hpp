@@ -24,6 +24,8 @@
 #include <chrono>
 #include <cstdint>
 
+#include <spindle/base/fault_kind.hpp>
+
 namespace spindle::twist::faulty {
 
 // Where the injector runs relative to each atomic operation: `before` widens the window in
@@ -52,6 +54,25 @@ struct fault_rates {
   // An injected sleep lasts a random 1 .. max_sleep microseconds.
   std::chrono::microseconds max_sleep = kDefaultMaxSleep;
 };
+
+// How often faults of `kind` fire under `rates`, as "1 in N" (0: never): the faulty backend's
+// map from its rates onto the fault vocabulary (spindle/base/fault_kind.hpp). notify_one always
+// picks its waiter at random (1 in 1); the simulator-only kinds never fire here.
+constexpr std::uint32_t one_in(const fault_rates& rates, base::fault_kind kind) noexcept {
+  switch (kind) {
+    case base::fault_kind::yield: return rates.yield_one_in;
+    case base::fault_kind::sleep: return rates.sleep_one_in;
+    case base::fault_kind::spurious_cas_failure:
+    case base::fault_kind::spurious_try_lock_failure:
+    case base::fault_kind::spurious_futex_wakeup:
+    case base::fault_kind::spurious_condvar_wakeup: return rates.spurious_one_in;
+    case base::fault_kind::wake_all_instead_of_one: return rates.wake_all_one_in;
+    case base::fault_kind::random_waiter: return 1;
+    case base::fault_kind::early_timeout:
+    case base::fault_kind::allocation_failure: return 0;
+  }
+  return 0;
+}
 
 // The global seed (SPINDLE_FAULTY_SEED, or chosen at random at start-up).
 std::uint64_t seed() noexcept;

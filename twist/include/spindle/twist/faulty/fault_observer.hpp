@@ -10,21 +10,14 @@
 
 #include <cstdint>
 
+#include <spindle/base/fault_kind.hpp>
 #include <spindle/twist/source_location.hpp>
 
 namespace spindle::twist::faulty {
 
-// What the injector did.
-enum class fault_kind : std::uint8_t {
-  yield,                       // std::this_thread::yield() at an injection point
-  sleep,                       // a short sleep at an injection point; value: microseconds
-  spurious_cas_failure,        // compare_exchange_weak failed without comparing
-  spurious_try_lock_failure,   // mutex::try_lock failed although the mutex may have been free
-  spurious_futex_wakeup,       // futex::wait / wait_for returned without sleeping
-  spurious_condvar_wakeup,     // condition_variable wait returned without a notification
-  wake_all_instead_of_one,     // futex::wake_one / mutex::unlock woke every waiter
-  random_waiter,               // condition_variable::notify_one chose waiter #value of `choices`
-};
+// What the injector did: the one fault vocabulary (spindle/base/fault_kind.hpp), shared with the
+// simulator.
+using fault_kind = base::fault_kind;
 
 // One injected fault, as seen by the thread it was injected on.
 struct fault_event {

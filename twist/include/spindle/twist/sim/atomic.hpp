@@ -16,38 +16,30 @@
 #include <type_traits>
 
 #include <spindle/sim/trap.hpp>
-#include <spindle/twist/detail/atomic_traits.hpp>
-#include <spindle/twist/sim/atomic_flag.hpp>
+#include <spindle/twist/detail/atomic_base.hpp>
 #include <spindle/twist/source_location.hpp>
 
 namespace spindle::twist {
 
 namespace sim_backend {
-
-using twist::detail::atomic_arithmetic;
-using twist::detail::atomic_integral;
-using twist::detail::atomic_member_types;
-using twist::detail::atomic_object_pointer;
-using twist::detail::difference_of;
-using twist::detail::failure_order_for;
-
 struct futex_access;
 
 }  // namespace sim_backend
 
 template <class T>
-class atomic : public sim_backend::atomic_member_types<T> {
+class atomic : public detail::atomic_base<atomic<T>, T> {
+  using common = detail::atomic_base<atomic<T>, T>;
   using location = source_location;
   using operation = sim::trap::operation;
-  using difference = typename sim_backend::difference_of<T>::type;
-  static constexpr bool kHasAdd =
-      sim_backend::atomic_arithmetic<T> || sim_backend::atomic_object_pointer<T>;
-  static constexpr bool kHasIncrement =
-      sim_backend::atomic_integral<T> || sim_backend::atomic_object_pointer<T>;
-  static constexpr bool kHasBitwise = sim_backend::atomic_integral<T>;
+  using difference = typename detail::difference_of<T>::type;
+  using common::kHasAdd;
+  using common::kHasBitwise;
 
  public:
-  static constexpr bool is_always_lock_free = std::atomic<T>::is_always_lock_free;
+  using common::compare_exchange_strong;
+  using common::compare_exchange_weak;
+  using common::operator=;
+
 
   constexpr atomic() noexcept(std::is_nothrow_default_constructible_v<T>) : value_() {}
   constexpr atomic(T desired) noexcept : value_(desired) {}
@@ -55,7 +47,7 @@ class atomic : public sim_backend::atomic_member_types<T> {
   atomic(const atomic&) = delete;
   atomic& operator=(const atomic&) = delete;
 
-  bool is_lock_free() const noexcept { return is_always_lock_free; }
+  bool is_lock_free() const noexcept { return common::is_always_lock_free; }
 
   T load(std::memory_order order = std::memory_order_seq_cst,
          location where = location::current()) const noexcept {
@@ -81,35 +73,23 @@ class atomic : public sim_backend::atomic_member_types<T> {
                              location where = location::current()) noexcept {
     return compare_exchange(expected, desired, success, failure, /*weak=*/true, where);
   }
-  bool compare_exchange_weak(T& expected, T desired,
-                             std::memory_order order = std::memory_order_seq_cst,
-                             location where = location::current()) noexcept {
-    return compare_exchange(expected, desired, order, sim_backend::failure_order_for(order),
-                            /*weak=*/true, where);
-  }
   bool compare_exchange_strong(T& expected, T desired, std::memory_order success,
                                std::memory_order failure,
                                location where = location::current()) noexcept {
     return compare_exchange(expected, desired, success, failure, /*weak=*/false, where);
-  }
-  bool compare_exchange_strong(T& expected, T desired,
-                               std::memory_order order = std::memory_order_seq_cst,
-                               location where = location::current()) noexcept {
-    return compare_exchange(expected, desired, order, sim_backend::failure_order_for(order),
-                            /*weak=*/false, where);
   }
 
   T fetch_add(difference arg, std::memory_order order = std::memory_order_seq_cst,
               location where = location::current()) noexcept
     requires kHasAdd
   {
-    return rmw(order, where, [&](T old) { return old + arg; });
+    return rmw(order, where, [&](T old) { return detail::wrapping_plus(old, arg); });
   }
   T fetch_sub(difference arg, std::memory_order order = std::memory_order_seq_cst,
               location where = location::current()) noexcept
     requires kHasAdd
   {
-    return rmw(order, where, [&](T old) { return old - arg; });
+    return rmw(order, where, [&](T old) { return detail::wrapping_minus(old, arg); });
   }
   T fetch_and(T arg, std::memory_order order = std::memory_order_seq_cst,
               location where = location::current()) noexcept
@@ -128,58 +108,6 @@ class atomic : public sim_backend::atomic_member_types<T> {
     requires kHasBitwise
   {
     return rmw(order, where, [&](T old) { return static_cast<T>(old ^ arg); });
-  }
-
-  // The operators are seq_cst, as in std; they return the new value (postfix: the old one).
-  T operator=(T desired) noexcept {
-    store(desired);
-    return desired;
-  }
-  operator T() const noexcept { return load(); }
-  T operator++() noexcept
-    requires kHasIncrement
-  {
-    return fetch_add(1) + 1;
-  }
-  T operator++(int) noexcept
-    requires kHasIncrement
-  {
-    return fetch_add(1);
-  }
-  T operator--() noexcept
-    requires kHasIncrement
-  {
-    return fetch_sub(1) - 1;
-  }
-  T operator--(int) noexcept
-    requires kHasIncrement
-  {
-    return fetch_sub(1);
-  }
-  T operator+=(difference arg) noexcept
-    requires kHasAdd
-  {
-    return fetch_add(arg) + arg;
-  }
-  T operator-=(difference arg) noexcept
-    requires kHasAdd
-  {
-    return fetch_sub(arg) - arg;
-  }
-  T operator&=(T arg) noexcept
-    requires kHasBitwise
-  {
-    return fetch_and(arg) & arg;
-  }
-  T operator|=(T arg) noexcept
-    requires kHasBitwise
-  {
-    return fetch_or(arg) | arg;
-  }
-  T operator^=(T arg) noexcept
-    requires kHasBitwise
-  {
-    return fetch_xor(arg) ^ arg;
   }
 
  private:
@@ -270,3 +198,5 @@ struct futex_access {
 }  // namespace sim_backend
 
 }  // namespace spindle::twist
+
+#include <spindle/twist/detail/atomic_flag.hpp>

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <type_traits>
 
+#include <spindle/twist/detail/condvar_waits.hpp>
 #include <spindle/twist/sim/atomic.hpp>
 #include <spindle/twist/sim/clock.hpp>
 #include <spindle/twist/sim/futex.hpp>
@@ -22,8 +23,14 @@
 
 namespace spindle::twist {
 
-class condition_variable {
+class condition_variable : public detail::condvar_waits<condition_variable, mutex> {
+  friend class detail::condvar_waits<condition_variable, mutex>;
+
  public:
+  using condvar_waits::wait;
+  using condvar_waits::wait_for;
+  using condvar_waits::wait_until;
+
   condition_variable() noexcept = default;
 
   condition_variable(const condition_variable&) = delete;
@@ -44,11 +51,6 @@ class condition_variable {
     lock.lock();
   }
 
-  template <class Predicate>
-  void wait(std::unique_lock<mutex>& lock, Predicate pred) {
-    while (!pred()) wait(lock);
-  }
-
   // Waits until notified or until the simulated clock reaches `deadline`.
   template <class Clock, class Duration>
   std::cv_status wait_until(std::unique_lock<mutex>& lock,
@@ -56,15 +58,6 @@ class condition_variable {
     static_assert(std::is_same_v<Clock, steady_clock>,
                   "sim builds have virtual time only: deadlines are twist::steady_clock points");
     return wait_for(lock, deadline - Clock::now());
-  }
-
-  template <class Clock, class Duration, class Predicate>
-  bool wait_until(std::unique_lock<mutex>& lock,
-                  const std::chrono::time_point<Clock, Duration>& deadline, Predicate pred) {
-    while (!pred()) {
-      if (wait_until(lock, deadline) == std::cv_status::timeout) return pred();
-    }
-    return true;
   }
 
   template <class Rep, class Period>
@@ -79,15 +72,14 @@ class condition_variable {
     return steady_clock::now() < deadline ? std::cv_status::no_timeout : std::cv_status::timeout;
   }
 
-  template <class Rep, class Period, class Predicate>
-  bool wait_for(std::unique_lock<mutex>& lock, const std::chrono::duration<Rep, Period>& timeout,
-                Predicate pred) {
-    const auto deadline =
-        steady_clock::now() + std::chrono::ceil<std::chrono::nanoseconds>(timeout);
-    return wait_until(lock, deadline, std::move(pred));
+ private:
+  // The virtual-time deadline of a wait_for(timeout) with a predicate.
+  template <class Rep, class Period>
+  static steady_clock::time_point deadline_after(
+      const std::chrono::duration<Rep, Period>& timeout) {
+    return steady_clock::now() + std::chrono::ceil<std::chrono::nanoseconds>(timeout);
   }
 
- private:
   void notify(bool all, const source_location& where) noexcept {
     const futex::wake_key key = futex::prepare_wake(sequence_, where);
     sequence_.fetch_add(1, std::memory_order_relaxed, where);  // relaxed: waiters hold the mutex

@@ -3,7 +3,7 @@
 // a timed wait times out (virtual time) are all scheduler choices, explored like interleavings.
 // A thread blocked forever shows up in the deadlock report with the location of its wait.
 //
-// The wake rule is the std backend's (std/futex.hpp): wake_one/wake_all use only the address
+// The wake rule is the threads backend's (threads/futex.hpp): wake_one/wake_all use only the address
 // in the key and never touch the word.
 #pragma once
 

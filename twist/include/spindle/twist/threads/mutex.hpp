@@ -1,4 +1,7 @@
-// faulty backend of twist/mutex.hpp: a futex mutex for user test code (toolbox code builds its
+// threads backend of twist/mutex.hpp: for user test code only (toolbox code builds its own
+// primitives on twist::futex). In std builds it is std::mutex.
+//
+// In faulty builds: a futex mutex for user test code (toolbox code builds its
 // own primitives on twist::futex). Unlike std::mutex it misbehaves in the ways the standard
 // allows: try_lock fails spuriously now and then, unlock sometimes wakes every sleeper so the
 // kernel's order does not decide who gets the lock next, and lock/unlock are injection points.
@@ -8,11 +11,25 @@
 //   std::lock_guard guard{mu};
 #pragma once
 
+#include <spindle/twist/mode.hpp>
+
+#if SPINDLE_TWIST_MODE_STD
+
+#include <mutex>
+
+namespace spindle::twist {
+
+using mutex = std::mutex;
+
+}  // namespace spindle::twist
+
+#else  // faulty
+
 #include <atomic>
 #include <thread>
 
-#include <spindle/twist/faulty/detail/futex_lock.hpp>
 #include <spindle/twist/source_location.hpp>
+#include <spindle/twist/threads/detail/futex_lock.hpp>
 
 namespace spindle::twist {
 
@@ -37,7 +54,7 @@ class mutex {
   void unlock(source_location where = source_location::current());
 
  private:
-  faulty::detail::futex_lock lock_;
+  threads::detail::futex_lock lock_;
   // The holder, for misuse reports only; written by the holder, read by any thread (relaxed:
   // a thread comparing it with its own id sees its own writes, and another thread's id is
   // never equal to its own whatever it reads).
@@ -45,3 +62,5 @@ class mutex {
 };
 
 }  // namespace spindle::twist
+
+#endif  // SPINDLE_TWIST_MODE_STD

@@ -1,5 +1,7 @@
-// faulty backend of twist/futex.hpp: the OS futex (futex::os, shared with the std backend),
-// with faults a correct caller must already tolerate:
+// threads backend of twist/futex.hpp (std and faulty builds): the OS futex (Linux futex(2) on
+// private mappings, Windows WaitOnAddress; futex::os), addressed through the 32-bit atomic word.
+// In faulty builds the hooks (threads/inject.hpp) add faults a correct caller must already
+// tolerate (in std builds they are nothing):
 //   - wait / wait_for sometimes return at once without sleeping (a spurious wakeup), so a
 //     caller that does not re-check its condition in a loop fails fast;
 //   - wake_one sometimes wakes every waiter, so the kernel's FIFO order stops deciding which
@@ -9,19 +11,20 @@
 // A spurious wakeup is decided before sleeping, never by a timed sleep: a timed sleep would
 // also rescue a waiter whose wakeup was lost, and hide the very bug stress tests look for.
 //
-// The wake rule is the std backend's (see std/futex.hpp and docs/facade.md): wake_one/wake_all
-// use only the address kept in the key and never touch the word.
+// The wake rule (DESIGN.md, docs/facade.md): a waker that may let the waiter free the object
+// calls prepare_wake(word) BEFORE the store that publishes, then wake_one/wake_all(key) after
+// it, and never touches the object in between. The key holds only the address, which the
+// kernel uses as a hash key and never dereferences, so waking a freed word is harmless.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 
-#include <spindle/twist/faulty/atomic.hpp>
-#include <spindle/twist/faulty/detail/injector.hpp>
-#include <spindle/twist/faulty/fault_observer.hpp>
 #include <spindle/twist/detail/os_futex.hpp>
 #include <spindle/twist/source_location.hpp>
+#include <spindle/twist/threads/atomic.hpp>
+#include <spindle/twist/threads/inject.hpp>
 
 namespace spindle::twist::futex {
 
@@ -31,22 +34,24 @@ inline std::uint32_t* address_of(std::atomic<std::uint32_t>& word) noexcept {
   static_assert(std::atomic<std::uint32_t>::is_always_lock_free);
   return reinterpret_cast<std::uint32_t*>(&word);
 }
+#if !SPINDLE_TWIST_MODE_STD  // in std mode twist::atomic is std::atomic: the overload above
 inline std::uint32_t* address_of(atomic<std::uint32_t>& word) noexcept {
-  return address_of(faulty::detail::underlying(word));
+  return address_of(threads::underlying(word));
 }
+#endif
 }  // namespace detail
 
 // Sleeps while `word` holds `old` (the check and the sleep are atomic with respect to
-// wakes); may return spuriously (in faulty mode: now and then on purpose). Returns
+// wakes); may return spuriously (in faulty builds: now and then on purpose). Returns
 // word.load(order) read after waking.
 inline std::uint32_t wait(atomic<std::uint32_t>& word, std::uint32_t old,
                           std::memory_order order = std::memory_order_seq_cst,
                           source_location where = source_location::current()) noexcept {
-  faulty::detail::inject(where);
-  if (!faulty::detail::spurious(faulty::fault_kind::spurious_futex_wakeup, where)) {
+  threads::inject(where);
+  if (!threads::spurious(threads::fault_kind::spurious_futex_wakeup, where)) {
     os::wait(detail::address_of(word), old);
   }
-  return faulty::detail::underlying(word).load(order);
+  return threads::underlying(word).load(order);
 }
 
 // Like wait(), for at most `timeout`. Returns false if the wait timed out, true otherwise
@@ -56,8 +61,8 @@ inline bool wait_for(atomic<std::uint32_t>& word, std::uint32_t old,
                      std::chrono::nanoseconds timeout,
                      source_location where = source_location::current()) noexcept {
   if (timeout.count() <= 0) return false;
-  faulty::detail::inject(where);
-  if (faulty::detail::spurious(faulty::fault_kind::spurious_futex_wakeup, where)) return true;
+  threads::inject(where);
+  if (threads::spurious(threads::fault_kind::spurious_futex_wakeup, where)) return true;
   return os::wait_for(detail::address_of(word), old, timeout);
 }
 
@@ -66,21 +71,21 @@ inline bool wait_for(atomic<std::uint32_t>& word, std::uint32_t old,
 inline wake_key prepare_wake(atomic<std::uint32_t>& word,
                              source_location where = source_location::current()) noexcept {
   wake_key key{detail::address_of(word)};
-  faulty::detail::inject(where);
+  threads::inject(where);
   return key;
 }
 
-// Step 2: wake at most one (in faulty mode: sometimes every) thread waiting on the key's word.
+// Step 2: wake at most one (in faulty builds: sometimes every) thread waiting on the key's word.
 inline void wake_one(wake_key key,
                      source_location where = source_location::current()) noexcept {
-  faulty::detail::inject(where);
-  os::wake(key.address, /*all=*/faulty::detail::wake_all_instead_of_one(where));
+  threads::inject(where);
+  os::wake(key.address, /*all=*/threads::wake_all_instead_of_one(where));
 }
 
 // Step 2: wake every thread waiting on the key's word.
 inline void wake_all(wake_key key,
                      source_location where = source_location::current()) noexcept {
-  faulty::detail::inject(where);
+  threads::inject(where);
   os::wake(key.address, /*all=*/true);
 }
 

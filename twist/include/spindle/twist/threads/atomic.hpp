@@ -1,6 +1,12 @@
-// faulty backend of twist/atomic.hpp: twist::atomic<T> wraps std::atomic<T> with the same
-// interface, and runs the calling thread's injector around every operation (before, after or
-// both: faulty::set_injection_placement). compare_exchange_weak also fails spuriously, as the
+// threads backend of twist/atomic.hpp (std and faulty builds).
+//
+// std: the facade's atomics ARE the standard ones, so production builds pay nothing
+// (tests/twist/facade_test.cpp static_asserts the aliasing; the disassembly check in
+// tests/core/zero_cost/ proves a facade spinlock compiles to the std::atomic one).
+//
+// faulty: twist::atomic<T> wraps std::atomic<T> with the same interface, and runs the calling
+// thread's injector around every operation (before, after or both:
+// faulty::set_injection_placement). compare_exchange_weak also fails spuriously, as the
 // standard allows: it returns false and writes the current value to `expected`.
 //
 //   twist::atomic<int> count{0};
@@ -15,36 +21,50 @@
 #include <cstddef>
 #include <type_traits>
 
-#include <spindle/twist/detail/atomic_traits.hpp>
-#include <spindle/twist/faulty/atomic_flag.hpp>
-#include <spindle/twist/faulty/detail/injector.hpp>
-#include <spindle/twist/faulty/fault_observer.hpp>
-#include <spindle/twist/source_location.hpp>
+#include <spindle/twist/mode.hpp>
+
+#if SPINDLE_TWIST_MODE_STD
 
 namespace spindle::twist {
 
-namespace faulty::detail {
-using twist::detail::atomic_arithmetic;
-using twist::detail::atomic_integral;
-using twist::detail::atomic_member_types;
-using twist::detail::atomic_object_pointer;
-using twist::detail::difference_of;
-using twist::detail::failure_order_for;
-}  // namespace faulty::detail
+template <class T>
+using atomic = std::atomic<T>;
+
+using atomic_flag = std::atomic_flag;
+
+using std::atomic_thread_fence;
+
+namespace threads {
+// The std::atomic inside a twist::atomic (in std mode, the atomic itself).
+template <class T>
+std::atomic<T>& underlying(std::atomic<T>& word) noexcept {
+  return word;
+}
+}  // namespace threads
+
+}  // namespace spindle::twist
+
+#else  // faulty
+
+#include <spindle/twist/detail/atomic_base.hpp>
+#include <spindle/twist/source_location.hpp>
+#include <spindle/twist/threads/inject.hpp>
+
+namespace spindle::twist {
 
 template <class T>
-class atomic : public faulty::detail::atomic_member_types<T> {
+class atomic : public detail::atomic_base<atomic<T>, T> {
+  using common = detail::atomic_base<atomic<T>, T>;
   using location = source_location;
-  using scope = faulty::detail::operation_scope;
-  using difference = typename faulty::detail::difference_of<T>::type;
-  static constexpr bool kHasAdd = faulty::detail::atomic_arithmetic<T> ||
-                                  faulty::detail::atomic_object_pointer<T>;
-  static constexpr bool kHasIncrement = faulty::detail::atomic_integral<T> ||
-                                        faulty::detail::atomic_object_pointer<T>;
-  static constexpr bool kHasBitwise = faulty::detail::atomic_integral<T>;
+  using scope = threads::operation_scope;
+  using difference = typename detail::difference_of<T>::type;
+  using common::kHasAdd;
+  using common::kHasBitwise;
 
  public:
-  static constexpr bool is_always_lock_free = std::atomic<T>::is_always_lock_free;
+  using common::compare_exchange_strong;
+  using common::compare_exchange_weak;
+  using common::operator=;
 
   // Value-initialized, as std::atomic is since C++20.
   constexpr atomic() noexcept(std::is_nothrow_default_constructible_v<T>) : impl_() {}
@@ -83,17 +103,11 @@ class atomic : public faulty::detail::atomic_member_types<T> {
                              std::memory_order failure,
                              location where = location::current()) noexcept {
     scope injected{where};
-    if (faulty::detail::spurious(faulty::fault_kind::spurious_cas_failure, where)) {
+    if (threads::spurious(threads::fault_kind::spurious_cas_failure, where)) {
       expected = impl_.load(failure);
       return false;
     }
     return impl_.compare_exchange_weak(expected, desired, success, failure);
-  }
-  bool compare_exchange_weak(T& expected, T desired,
-                             std::memory_order order = std::memory_order_seq_cst,
-                             location where = location::current()) noexcept {
-    return compare_exchange_weak(expected, desired, order,
-                                 faulty::detail::failure_order_for(order), where);
   }
 
   // Like std: never fails spuriously.
@@ -102,12 +116,6 @@ class atomic : public faulty::detail::atomic_member_types<T> {
                                location where = location::current()) noexcept {
     scope injected{where};
     return impl_.compare_exchange_strong(expected, desired, success, failure);
-  }
-  bool compare_exchange_strong(T& expected, T desired,
-                               std::memory_order order = std::memory_order_seq_cst,
-                               location where = location::current()) noexcept {
-    scope injected{where};
-    return impl_.compare_exchange_strong(expected, desired, order);
   }
 
   // Read-modify-write arithmetic; each returns the previous value.
@@ -147,71 +155,9 @@ class atomic : public faulty::detail::atomic_member_types<T> {
     return impl_.fetch_xor(arg, order);
   }
 
-  // The operators are seq_cst, as in std; they return the new value (postfix: the old one).
-  T operator=(T desired) noexcept {
-    store(desired);
-    return desired;
-  }
-  operator T() const noexcept { return load(); }
-
-  T operator++() noexcept
-    requires kHasIncrement
-  {
-    scope injected{location::current()};
-    return ++impl_;
-  }
-  T operator++(int) noexcept
-    requires kHasIncrement
-  {
-    scope injected{location::current()};
-    return impl_++;
-  }
-  T operator--() noexcept
-    requires kHasIncrement
-  {
-    scope injected{location::current()};
-    return --impl_;
-  }
-  T operator--(int) noexcept
-    requires kHasIncrement
-  {
-    scope injected{location::current()};
-    return impl_--;
-  }
-  T operator+=(difference arg) noexcept
-    requires kHasAdd
-  {
-    scope injected{location::current()};
-    return impl_ += arg;
-  }
-  T operator-=(difference arg) noexcept
-    requires kHasAdd
-  {
-    scope injected{location::current()};
-    return impl_ -= arg;
-  }
-  T operator&=(T arg) noexcept
-    requires kHasBitwise
-  {
-    scope injected{location::current()};
-    return impl_ &= arg;
-  }
-  T operator|=(T arg) noexcept
-    requires kHasBitwise
-  {
-    scope injected{location::current()};
-    return impl_ |= arg;
-  }
-  T operator^=(T arg) noexcept
-    requires kHasBitwise
-  {
-    scope injected{location::current()};
-    return impl_ ^= arg;
-  }
-
  private:
   // The only member, so a twist::atomic<T> is pointer-interconvertible with its std::atomic<T>
-  // (faulty::detail::underlying relies on it).
+  // (threads::underlying relies on it).
   std::atomic<T> impl_;
 };
 
@@ -219,11 +165,11 @@ class atomic : public faulty::detail::atomic_member_types<T> {
 inline void atomic_thread_fence(
     std::memory_order order,
     source_location where = source_location::current()) noexcept {
-  faulty::detail::operation_scope injected{where};
+  threads::operation_scope injected{where};
   std::atomic_thread_fence(order);
 }
 
-namespace faulty::detail {
+namespace threads {
 
 // The std::atomic inside a twist::atomic, for the futex (which needs the word's address) and
 // for internal accesses that must not inject.
@@ -236,6 +182,10 @@ std::atomic<T>& underlying(twist::atomic<T>& word) noexcept {
   return *reinterpret_cast<std::atomic<T>*>(&word);
 }
 
-}  // namespace faulty::detail
+}  // namespace threads
 
 }  // namespace spindle::twist
+
+#include <spindle/twist/detail/atomic_flag.hpp>
+
+#endif  // SPINDLE_TWIST_MODE_STD

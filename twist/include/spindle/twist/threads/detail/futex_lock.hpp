@@ -1,4 +1,4 @@
-// A plain futex lock without fault injection (internal): the core of faulty twist::mutex, and
+// A plain futex lock without fault injection (internal): the core of faulty builds' twist::mutex, and
 // the lock guarding condition_variable's waiter list.
 //
 // Algorithm: Ulrich Drepper, "Futexes Are Tricky" (2011), mutex #3. The word is
@@ -15,9 +15,9 @@
 #include <atomic>
 #include <cstdint>
 
-#include <spindle/twist/faulty/futex.hpp>
+#include <spindle/twist/threads/futex.hpp>
 
-namespace spindle::twist::faulty::detail {
+namespace spindle::twist::threads::detail {
 
 class futex_lock {
  public:
@@ -72,4 +72,4 @@ class futex_lock {
   std::atomic<std::uint32_t> word_{kUnlocked};
 };
 
-}  // namespace spindle::twist::faulty::detail
+}  // namespace spindle::twist::threads::detail

@@ -1,4 +1,4 @@
-// The OS futex behind twist::futex (std and faulty backends).
+// The OS futex behind twist::futex in the threads backend (std and faulty builds).
 #include <spindle/twist/detail/os_futex.hpp>
 
 #include <cerrno>

@@ -1,5 +1,7 @@
-// faulty backend of twist::atomic_flag: std::atomic_flag with an injection point around each
-// operation (see detail/injector.hpp).
+// twist::atomic_flag of the wrapping backends (faulty and sim; in std mode it is
+// std::atomic_flag): a twist::atomic<bool>, so each operation is that backend's atomic
+// operation (faulty: an injection point around it; sim: a step committed like any atomic
+// access). Included by threads/atomic.hpp and sim/atomic.hpp after twist::atomic.
 //
 //   twist::atomic_flag busy;                                // clear
 //   while (busy.test_and_set(std::memory_order_acquire)) {  // acquire: pairs with clear(release)
@@ -10,7 +12,6 @@
 
 #include <atomic>
 
-#include <spindle/twist/faulty/detail/injector.hpp>
 #include <spindle/twist/source_location.hpp>
 
 namespace spindle::twist {
@@ -26,26 +27,23 @@ class atomic_flag {
   // Returns the flag's value.
   bool test(std::memory_order order = std::memory_order_seq_cst,
             source_location where = source_location::current()) const noexcept {
-    faulty::detail::operation_scope scope{where};
-    return impl_.test(order);
+    return set_.load(order, where);
   }
 
   // Sets the flag; returns its previous value.
   bool test_and_set(std::memory_order order = std::memory_order_seq_cst,
                     source_location where = source_location::current()) noexcept {
-    faulty::detail::operation_scope scope{where};
-    return impl_.test_and_set(order);
+    return set_.exchange(true, order, where);
   }
 
   // Clears the flag.
   void clear(std::memory_order order = std::memory_order_seq_cst,
              source_location where = source_location::current()) noexcept {
-    faulty::detail::operation_scope scope{where};
-    impl_.clear(order);
+    set_.store(false, order, where);
   }
 
  private:
-  std::atomic_flag impl_;
+  atomic<bool> set_{false};
 };
 
 }  // namespace spindle::twist

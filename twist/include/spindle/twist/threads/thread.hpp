@@ -1,4 +1,5 @@
-// faulty backend of twist/thread.hpp: std::thread's interface, but every twist::thread gets a
+// threads backend of twist/thread.hpp (std and faulty builds). In std builds twist::thread is
+// std::thread. In faulty builds it has std::thread's interface, but every twist::thread gets a
 // deterministic fault injector, seeded from the global seed and the thread's creation index
 // (the creating thread numbers it, in creation order). A thread starts with an injection
 // point, so the order in which new threads get going varies from seed to seed.
@@ -13,10 +14,17 @@
 #include <type_traits>
 #include <utility>
 
-#include <spindle/twist/faulty/detail/injector.hpp>
+#include <spindle/twist/mode.hpp>
 #include <spindle/twist/source_location.hpp>
+#include <spindle/twist/threads/inject.hpp>
 
 namespace spindle::twist {
+
+#if SPINDLE_TWIST_MODE_STD
+
+using thread = std::thread;
+
+#else  // faulty
 
 class thread {
  public:
@@ -34,7 +42,7 @@ class thread {
                fn = std::decay_t<F>(std::forward<F>(f)),
                ... bound = std::decay_t<Args>(std::forward<Args>(args))]() mutable {
           faulty::detail::enter_thread(index);
-          faulty::detail::inject(source_location::current());
+          threads::inject(source_location::current());
           std::invoke(std::move(fn), std::move(bound)...);
         }) {}
 
@@ -54,7 +62,7 @@ class thread {
 
   // Waits for the thread to finish (an injection point first).
   void join(source_location where = source_location::current()) {
-    faulty::detail::inject(where);
+    threads::inject(where);
     impl_.join();
   }
 
@@ -67,21 +75,24 @@ class thread {
   std::thread impl_;
 };
 
+#endif  // SPINDLE_TWIST_MODE_STD
+
 namespace this_thread {
 
 using std::this_thread::get_id;
 
-// Yields the processor; an injection point too (so sometimes a short sleep instead).
+// Yields the processor; in faulty builds an injection point too (so sometimes a short sleep
+// instead).
 inline void yield(source_location where = source_location::current()) noexcept {
-  faulty::detail::inject(where);
+  threads::inject(where);
   std::this_thread::yield();
 }
 
-// Sleeps for at least `duration`, after an injection point.
+// Sleeps for at least `duration` (in faulty builds after an injection point).
 template <class Rep, class Period>
 void sleep_for(const std::chrono::duration<Rep, Period>& duration,
                source_location where = source_location::current()) {
-  faulty::detail::inject(where);
+  threads::inject(where);
   std::this_thread::sleep_for(duration);
 }
 

@@ -1,7 +1,10 @@
-// faulty backend of twist/condition_variable.hpp: a condition variable for user test code,
-// taking std::unique_lock<twist::mutex> like std::condition_variable does, that misbehaves in
-// every way the standard allows: waits wake spuriously now and then, and notify_one wakes a
-// waiter chosen at random from an explicit list (not the longest waiting one).
+// threads backend of twist/condition_variable.hpp: for user test code only. In std builds it is
+// std::condition_variable (waits take std::unique_lock<twist::mutex>, as with the standard type).
+//
+// In faulty builds: a condition variable taking std::unique_lock<twist::mutex> like
+// std::condition_variable does, that misbehaves in every way the standard allows: waits wake
+// spuriously now and then, and notify_one wakes a waiter chosen at random from an explicit list
+// (not the longest waiting one).
 //
 //   std::unique_lock lock{mu};
 //   ready_cv.wait(lock, [&] { return ready; });
@@ -28,6 +31,22 @@
 //       only the address).
 #pragma once
 
+#include <spindle/twist/mode.hpp>
+
+#if SPINDLE_TWIST_MODE_STD
+
+#include <condition_variable>
+
+#include <spindle/twist/threads/mutex.hpp>
+
+namespace spindle::twist {
+
+using condition_variable = std::condition_variable;
+
+}  // namespace spindle::twist
+
+#else  // faulty
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -36,14 +55,21 @@
 #include <mutex>
 #include <utility>
 
-#include <spindle/twist/faulty/detail/futex_lock.hpp>
-#include <spindle/twist/faulty/mutex.hpp>
+#include <spindle/twist/detail/condvar_waits.hpp>
 #include <spindle/twist/source_location.hpp>
+#include <spindle/twist/threads/detail/futex_lock.hpp>
+#include <spindle/twist/threads/mutex.hpp>
 
 namespace spindle::twist {
 
-class condition_variable {
+class condition_variable : public detail::condvar_waits<condition_variable, mutex> {
+  friend class detail::condvar_waits<condition_variable, mutex>;
+
  public:
+  using condvar_waits::wait;
+  using condvar_waits::wait_for;
+  using condvar_waits::wait_until;
+
   condition_variable() noexcept = default;
   // Destroying a condition variable that still has waiters is a misuse: reported, then abort().
   // Waiters that were all notified may still be leaving wait(): the destructor waits for them
@@ -63,12 +89,6 @@ class condition_variable {
   void wait(std::unique_lock<mutex>& lock,
             source_location where = source_location::current());
 
-  // Waits until pred() holds (checked with the lock held).
-  template <class Predicate>
-  void wait(std::unique_lock<mutex>& lock, Predicate pred) {
-    while (!pred()) wait(lock);
-  }
-
   // Like wait(), until `deadline` at the latest. Returns timeout if the deadline passed without
   // a notification.
   template <class Clock, class Duration>
@@ -87,28 +107,11 @@ class condition_variable {
     return notified || Clock::now() < deadline ? std::cv_status::no_timeout : std::cv_status::timeout;
   }
 
-  // Waits until pred() holds or `deadline` passes; returns pred().
-  template <class Clock, class Duration, class Predicate>
-  bool wait_until(std::unique_lock<mutex>& lock,
-                  const std::chrono::time_point<Clock, Duration>& deadline, Predicate pred) {
-    while (!pred()) {
-      if (wait_until(lock, deadline) == std::cv_status::timeout) return pred();
-    }
-    return true;
-  }
-
   // Like wait(), for at most `timeout` (measured on the steady clock).
   template <class Rep, class Period>
   std::cv_status wait_for(std::unique_lock<mutex>& lock,
                           const std::chrono::duration<Rep, Period>& timeout) {
-    return wait_until(lock, steady_deadline(timeout));
-  }
-
-  // Waits until pred() holds or `timeout` passes; returns pred().
-  template <class Rep, class Period, class Predicate>
-  bool wait_for(std::unique_lock<mutex>& lock, const std::chrono::duration<Rep, Period>& timeout,
-                Predicate pred) {
-    return wait_until(lock, steady_deadline(timeout), std::move(pred));
+    return wait_until(lock, deadline_after(timeout));
   }
 
  private:
@@ -135,7 +138,7 @@ class condition_variable {
   }
 
   template <class Rep, class Period>
-  static std::chrono::steady_clock::time_point steady_deadline(
+  static std::chrono::steady_clock::time_point deadline_after(
       const std::chrono::duration<Rep, Period>& timeout) {
     const auto now = std::chrono::steady_clock::now();
     if (timeout >= kLongestTimeout) return now + kLongestTimeout;
@@ -153,7 +156,7 @@ class condition_variable {
   void unlink(waiter& node) noexcept;                   // requires list_lock_
   static void signal(waiter& node) noexcept;            // requires list_lock_, node unlinked
 
-  faulty::detail::futex_lock list_lock_;
+  threads::detail::futex_lock list_lock_;
   // The waiters, in arrival order; guarded by list_lock_.
   struct waiter_list {
     waiter* head = nullptr;
@@ -164,3 +167,5 @@ class condition_variable {
 };
 
 }  // namespace spindle::twist
+
+#endif  // SPINDLE_TWIST_MODE_STD
