@@ -108,7 +108,7 @@ class slab_stack_allocator final : public stack_allocator {
     std::size_t index;
   };
 
-  // Maps a slab, adds it and takes its first stack (CAP1 below holds again).
+  // Maps a slab, adds it and takes its first stack (SA.CAP1 below holds again).
   context::stack allocate_from_new_slab();
   // The slab holding the stack whose usable memory starts at `lowest`, or null. Under lock_.
   slab* find_slab(const std::byte* lowest) const noexcept;
@@ -117,7 +117,7 @@ class slab_stack_allocator final : public stack_allocator {
   const std::size_t stacks_per_slab_;
 
   mutable core::spinlock lock_;
-  // Guarded by lock_. CAP1: idle_.capacity() >= the number of stacks in all slabs, so
+  // Guarded by lock_. SA.CAP1: idle_.capacity() >= the number of stacks in all slabs, so
   // deallocate() never allocates (it is noexcept, and runs on a worker after a fiber ends).
   std::vector<std::unique_ptr<slab>> slabs_;  // ordered by address (find_slab searches it)
   std::vector<slot> idle_;                    // LIFO: the most recently freed stack on top

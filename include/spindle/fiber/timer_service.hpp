@@ -39,13 +39,13 @@
 //      resumes the fiber after releasing lock_ (the callback took the right to, e.g. a CAS on
 //      a waiter's state); false: the service never touches the entry again.
 //   5. disarm(): take lock_; if the entry is still in the heap, unlink it; release lock_.
-// TIM1 (an entry's owner may free it after disarm()): the service touches an entry only under
+// TS.TIM1 (an entry's owner may free it after disarm()): the service touches an entry only under
 // lock_ while it is armed or being expired, and after lock_ only if expiry said "resume" —
 // and then the fiber, whose stack holds the entry, cannot run before that resume. So once
 // disarm() has returned, or once the fiber runs after an expiry that resumed it, the service
 // is done with the entry.
-// TIM2 (one resume per suspension, HANDLE1): a sleep's fiber is published only to the service.
-// A waiter's fiber is published to the service and to a waker; on_expire and the waker's
+// TS.TIM2 (one resume per suspension, HD.HANDLE1): a sleep's fiber is published only to the
+// service. A waiter's fiber is published to the service and to a waker; on_expire and the waker's
 // wake() settle who resumes it with one read-modify-write of the waiter's state (waiter.hpp).
 // Pairing heaps: M. L. Fredman, R. Sedgewick, D. D. Sleator, R. E. Tarjan, "The pairing heap:
 // a new form of self-adjusting heap", Algorithmica 1, 1986 (two-pass pop).
@@ -110,7 +110,7 @@ class timer_service {
   void arm(entry& e) noexcept;
 
   // Step 5: takes `e` out of the heap if it is still there. Afterwards the service never
-  // touches `e` again (TIM1). For an entry whose on_expire may refuse the resume.
+  // touches `e` again (TS.TIM1). For an entry whose on_expire may refuse the resume.
   void disarm(entry& e) noexcept;
 
  private:

@@ -36,7 +36,7 @@
 // Lost wakeups of workers: whoever publishes work (a job, a ready fiber, a freed fiber while
 // jobs queue) does it under the lock and, if a worker sleeps, bumps wake_epoch_ under the lock
 // and futex-wakes; a worker reads wake_epoch_ under the lock before it sleeps, so its wait
-// returns at once if anything was published after it looked (POOL1).
+// returns at once if anything was published after it looked (JS.POOL1).
 //
 // All fibers busy. A queued job waits for a free fiber; that is the normal back-pressure of a
 // fixed pool. But if every fiber is *waiting* on a counter, nothing can run any more: counters
@@ -148,7 +148,7 @@ class job_system {
   core::spinlock lock_;
   shared_state state_;  // guarded by lock_
   // Bumped (under lock_) whenever work is published while a worker sleeps; workers futex-wait
-  // on it (POOL1).
+  // on it (JS.POOL1).
   twist::atomic<std::uint32_t> wake_epoch_{0};
   std::vector<twist::thread> workers_;  // started by the constructor, joined by stop()
   bool joined_ = false;                 // written by stop() only (one thread calls it)

@@ -25,7 +25,7 @@
 //   3. with a completion: run it (outside lock_: it may block or suspend), then take lock_,
 //      clear completing, release lock_.
 //   4. wake each waiter from the local list, reading the next link before waking it.
-// BAR1 (nobody arrives for the next generation before step 4): every party of this
+// BR.BAR1 (nobody arrives for the next generation before step 4): every party of this
 // generation is either parked (step 1) or the last arriver; a party arrives again only after
 // its arrive_and_wait() returned, i.e. after it was woken in step 4. So in steps 2-3 the only
 // possible arrivals are extra ones (more callers than parties, or the completion function
@@ -36,7 +36,7 @@
 // acquires lock_ after all of them, then runs the completion, then wakes (release) each
 // waiter, whose park() returns (acquire). So everything every party did before arriving,
 // and the completion, happen-before every party's return.
-// Destruction (BAR2): the last arriver touches the barrier only before its first wake()
+// Destruction (BR.BAR2): the last arriver touches the barrier only before its first wake()
 // (steps 2-3), and a waiter returns only after being woken. So once any party's final
 // arrive_and_wait() has returned (no further arrivals to come), the barrier may be destroyed
 // at once, e.g. by that party, even while the last arriver is still waking the others.
@@ -88,7 +88,7 @@ class barrier_base {
   core::spinlock lock_;
   struct {
     std::uint32_t arrivals = 0;  // of the current generation, < parties_ between generations
-    bool completing = false;     // the last arriver runs the completion (BAR1)
+    bool completing = false;     // the last arriver runs the completion (BR.BAR1)
     core::intrusive::queue<waiter, waiter_tag> waiters;  // this generation's, oldest first
   } guarded_;  // guarded by lock_
 };
@@ -119,7 +119,7 @@ class barrier : public detail::barrier_base {
   }
 
  private:
-  // Called only by a generation's last arriver, before anyone is released (BAR1).
+  // Called only by a generation's last arriver, before anyone is released (BR.BAR1).
   Completion completion_;
 };
 

@@ -19,7 +19,7 @@
 // deadline passed), and notify_one() wakes the oldest waiter (FIFO). Still wait with a
 // predicate: another fiber may take the mutex, and change the state, between the notify and
 // the woken waiter's relock. A timed wait that a notify picked returns no_timeout even if its
-// deadline passed meanwhile: the notify is consumed, never lost (CV3).
+// deadline passed meanwhile: the notify is consumed, never lost (FCV.CV3).
 //
 // Protocol. waiters_ (a FIFO of fiber::sync::waiter nodes) and the mutex the waiters use are
 // guarded by the spinlock lock_.
@@ -34,15 +34,15 @@
 //      Woken: no_timeout (a notify claimed us). Timed out: take lock_, unlink our waiter if
 //      it is still queued (waiter.hpp, step 10), release lock_: timeout. Either way lock the
 //      mutex again before returning.
-// No lost wakeup (CV1): the waiter enqueues (step 1) before it unlocks the mutex. A notifier
+// No lost wakeup (FCV.CV1): the waiter enqueues (step 1) before it unlocks the mutex. A notifier
 // that changed the predicate under the mutex after that unlock takes lock_ after the
 // waiter's release of lock_, so it finds the waiter (or a notify before it did, which also
-// woke it). The waiter's own wake-before-park race is waiter.hpp's WAIT1.
-// A notify is never spent on a waiter that gave up (CV3): a notify claims the waiters it
+// woke it). The waiter's own wake-before-park race is waiter.hpp's WT.WAIT1.
+// A notify is never spent on a waiter that gave up (FCV.CV3): a notify claims the waiters it
 // takes, under lock_; a claimed timed waiter no longer times out and reports no_timeout, and
 // one whose timeout won is skipped — notify_one() goes on to the next waiter (waiter.hpp,
-// WAIT4).
-// Destruction (CV2): a notify releases lock_ before its first wake(), and a waiter returns
+// WT.WAIT4).
+// Destruction (FCV.CV2): a notify releases lock_ before its first wake(), and a waiter returns
 // only after being woken — touching nothing of the condition variable after its claim — or,
 // timed out, after unlinking itself under lock_ (step 4). So a waiter may destroy the
 // condition variable as soon as its wait returns, even while its notifier is still waking

@@ -19,8 +19,8 @@
 //
 // Protocol. state_ holds LOCKED (bit 0) and HAS_WAITERS (bit 1); waiters_ is a FIFO of
 // fiber::sync::waiter nodes guarded by the spinlock queue_lock_.
-//   MU1  HAS_WAITERS is set iff waiters_ is non-empty; both change only under queue_lock_.
-//   MU2  HAS_WAITERS implies LOCKED: the mutex is never free while someone waits.
+//   MX.MU1  HAS_WAITERS is set iff waiters_ is non-empty; both change only under queue_lock_.
+//   MX.MU2  HAS_WAITERS implies LOCKED: the mutex is never free while someone waits.
 //   1. lock(): CAS state_ 0 -> LOCKED (acquire). Done if it succeeds.
 //   2. slow path: take queue_lock_; loop on state_: not LOCKED -> CAS to set LOCKED (we own
 //      it, leave); LOCKED -> CAS to set HAS_WAITERS, push our waiter, release queue_lock_,
@@ -28,26 +28,26 @@
 //   3. unlock(): CAS state_ LOCKED -> 0 (release). Done if it succeeds (no waiters).
 //   4. slow path: take queue_lock_, pop the oldest waiter that claim() accepts, skipping
 //      timed waiters that timed out (they leave on their own, step 5); if the queue is now
-//      empty store LOCKED (clears HAS_WAITERS, keeps LOCKED: MU1, MU2); release queue_lock_;
+//      empty store LOCKED (clears HAS_WAITERS, keeps LOCKED: MX.MU1, MX.MU2); release queue_lock_;
 //      wake it. If there was none (every waiter had timed out, or the last one left after
 //      our load), go back to step 3.
 //   5. try_lock_until(): steps 1-2 with a timed waiter, parking with park_until. Woken: the
 //      mutex was handed to us (step 4 claimed us). Timed out: take queue_lock_ and unlink our
 //      waiter if it is still queued (waiter.hpp, step 10); if the queue is now empty store
-//      LOCKED (clears HAS_WAITERS; the holder keeps LOCKED: MU1, MU2 — state_ cannot change
+//      LOCKED (clears HAS_WAITERS; the holder keeps LOCKED: MX.MU1, MX.MU2 — state_ cannot change
 //      meanwhile, as every fast-path CAS fails while HAS_WAITERS is set and every slow path
 //      needs queue_lock_); release queue_lock_; return false.
-// No hand-off to a waiter that left, none dropped (MU3): unlock() hands the mutex only to a
+// No hand-off to a waiter that left, none dropped (MX.MU3): unlock() hands the mutex only to a
 // waiter it claimed under queue_lock_; a claimed waiter no longer times out (waiter.hpp,
-// WAIT4) and takes the ownership when woken. A waiter whose timeout won is skipped, and the
+// WT.WAIT4) and takes the ownership when woken. A waiter whose timeout won is skipped, and the
 // mutex goes to the next waiter, or is released.
 // Hand-off publishes: the unlocker's critical section happens-before its wake() (release),
 // which happens-before the waiter's park() returning (acquire), waiter.hpp.
 // No lost wakeup: a waiter sets HAS_WAITERS before it enqueues, under queue_lock_; the unlock
 // fast path's CAS fails while HAS_WAITERS is set, so that unlock takes queue_lock_ and finds
-// the waiter (the waiter's own wakeup is waiter.hpp's WAIT1).
+// the waiter (the waiter's own wakeup is waiter.hpp's WT.WAIT1).
 // Destruction right after the last unlock is safe: the fast path's CAS is its last access;
-// the slow path releases queue_lock_ before wake(), and until wake() the mutex is held (MU2)
+// the slow path releases queue_lock_ before wake(), and until wake() the mutex is held (MX.MU2)
 // so nobody may destroy it (the woken owner may destroy it at once: wake() touches only the
 // waiter); a slow path that found nobody to wake goes back to the fast path's CAS. A timed-out
 // try_lock_until touches the mutex until it returns (its unlink), while someone else holds it.
@@ -118,7 +118,7 @@ class mutex {
 
  private:
   static constexpr std::uint32_t locked = 1;       // bit 0: somebody holds the mutex
-  static constexpr std::uint32_t has_waiters = 2;  // bit 1: waiters_ is non-empty (MU1)
+  static constexpr std::uint32_t has_waiters = 2;  // bit 1: waiters_ is non-empty (MX.MU1)
 
   void lock_slow();
   bool lock_slow_until(twist::steady_clock::time_point deadline);
