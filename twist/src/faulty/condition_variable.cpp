@@ -1,5 +1,5 @@
-// twist::condition_variable in faulty mode; the protocol and its invariants (INV1, INV2) are at
-// the top of include/spindle/twist/threads/condition_variable.hpp.
+// twist::condition_variable in faulty mode; the protocol and its invariants (TCV.INV1-TCV.INV3)
+// are at the top of include/spindle/twist/threads/condition_variable.hpp.
 #include <spindle/twist/threads/condition_variable.hpp>
 
 #include <atomic>
@@ -31,7 +31,7 @@ condition_variable::~condition_variable() {
       faulty::detail::misuse("twist::condition_variable destroyed while threads wait on it",
                              source_location::current());
     }
-    // INV3: each remaining one was notified and needs list_lock_ once more (step 3), briefly.
+    // TCV.INV3: each remaining one was notified and needs list_lock_ once more (step 3), briefly.
     if (!notified_waiters_leaving) return;
     std::this_thread::yield();
   }
@@ -88,7 +88,7 @@ bool condition_variable::begin_wait(waiter& self, std::unique_lock<mutex>& lock,
   }
   waiters_.tail = &self;
   ++waiters_.num_waiters;
-  ++waiters_.num_in_wait;  // INV3
+  ++waiters_.num_in_wait;  // TCV.INV3
   list_lock_.unlock();
   // Decided while the node is listed: a spurious return must still unlink it (step 3).
   const bool sleep = !faulty::detail::spurious(faulty::fault_kind::spurious_condvar_wakeup, where);
@@ -101,12 +101,12 @@ void condition_variable::sleep_on(waiter& self, std::chrono::nanoseconds timeout
 }
 
 bool condition_variable::end_wait(waiter& self, std::unique_lock<mutex>& lock) {
-  // Taking list_lock_ also waits out a notifier still working on our node (INV2).
+  // Taking list_lock_ also waits out a notifier still working on our node (TCV.INV2).
   list_lock_.lock();
-  // relaxed: written only under list_lock_, which we hold (INV1).
+  // relaxed: written only under list_lock_, which we hold (TCV.INV1).
   const bool notified = self.notified.load(std::memory_order_relaxed) == kNotified;
   if (!notified) unlink(self);
-  --waiters_.num_in_wait;  // INV3: from here on, *this may be destroyed under us
+  --waiters_.num_in_wait;  // TCV.INV3: from here on, *this may be destroyed under us
   list_lock_.unlock();
   lock.lock();
   return notified;
@@ -131,7 +131,7 @@ void condition_variable::unlink(waiter& node) noexcept {
 void condition_variable::signal(waiter& node) noexcept {
   // release: pairs with the acquire loads of `notified` in wait() and wait_until().
   node.notified.store(kNotified, std::memory_order_release);
-  // Under list_lock_, so the node is still alive (INV2).
+  // Under list_lock_, so the node is still alive (TCV.INV2).
   futex::os::wake(futex::detail::address_of(node.notified), /*all=*/false);
 }
 

@@ -18,17 +18,17 @@
 //    or timed-out return). Unlock list_lock_; relock the user mutex.
 // 4. notify_one/notify_all, under list_lock_: unlink the chosen node(s), store notified = 1,
 //    futex-wake its word.
-// INV1: a node is listed iff its notified word is 0; both change only under list_lock_.
-// INV2: the notifier touches a node only under list_lock_, and the waiter takes list_lock_
-//       (step 3) before its node goes out of scope — so the wake in step 4 never sees a dead
-//       node.
-// INV3: num_in_wait counts the threads between step 1 and the end of step 3's list_lock_
-//       section (listed, or unlinked by a notify but not yet past step 3); it changes only under
-//       list_lock_. The standard lets the condition variable be destroyed once every waiter is
-//       notified, before the waiters leave wait(); the destructor therefore waits, under
-//       list_lock_, until num_in_wait is 0: after that no waiter touches *this again (a waiter's
-//       last access is the unlocking exchange of list_lock_, and the wake that may follow it uses
-//       only the address).
+// TCV.INV1: a node is listed iff its notified word is 0; both change only under list_lock_.
+// TCV.INV2: the notifier touches a node only under list_lock_, and the waiter takes list_lock_
+//           (step 3) before its node goes out of scope — so the wake in step 4 never sees a dead
+//           node.
+// TCV.INV3: num_in_wait counts the threads between step 1 and the end of step 3's list_lock_
+//           section (listed, or unlinked by a notify but not yet past step 3); it changes only
+//           under list_lock_. The standard lets the condition variable be destroyed once every
+//           waiter is notified, before the waiters leave wait(); the destructor therefore waits,
+//           under list_lock_, until num_in_wait is 0: after that no waiter touches *this again (a
+//           waiter's last access is the unlocking exchange of list_lock_, and the wake that may
+//           follow it uses only the address).
 #pragma once
 
 #include <spindle/twist/mode.hpp>
@@ -73,7 +73,7 @@ class condition_variable : public detail::condvar_waits<condition_variable, mute
   condition_variable() noexcept = default;
   // Destroying a condition variable that still has waiters is a misuse: reported, then abort().
   // Waiters that were all notified may still be leaving wait(): the destructor waits for them
-  // (INV3), as the standard allows destruction at that point.
+  // (TCV.INV3), as the standard allows destruction at that point.
   ~condition_variable();
 
   condition_variable(const condition_variable&) = delete;
@@ -119,7 +119,7 @@ class condition_variable : public detail::condvar_waits<condition_variable, mute
   struct waiter {
     waiter* prev = nullptr;  // guarded by list_lock_
     waiter* next = nullptr;  // guarded by list_lock_
-    // 0 while listed, 1 once a notify unlinked the node (INV1); written under list_lock_, read
+    // 0 while listed, 1 once a notify unlinked the node (TCV.INV1); written under list_lock_, read
     // by the waiter without it, and the futex word the waiter sleeps on.
     std::atomic<std::uint32_t> notified{0};
   };
@@ -162,7 +162,7 @@ class condition_variable : public detail::condvar_waits<condition_variable, mute
     waiter* head = nullptr;
     waiter* tail = nullptr;
     std::size_t num_waiters = 0;  // listed nodes
-    std::size_t num_in_wait = 0;  // INV3
+    std::size_t num_in_wait = 0;  // TCV.INV3
   } waiters_;
 };
 

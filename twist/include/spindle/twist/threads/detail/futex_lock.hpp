@@ -6,8 +6,8 @@
 // 1. lock: CAS 0 -> 1; on failure, exchange the word to 2 and sleep while it reads 2, until
 //    the exchange returns 0 (then we hold it, marked contended: we cannot know if others sleep).
 // 2. unlock: exchange to 0; if the old value was 2, wake sleepers.
-// INV1: a thread sleeps only while the word is 2, and whoever unlocks a 2 wakes — so no wakeup
-//       is lost.
+// FXL.INV1: a thread sleeps only while the word is 2, and whoever unlocks a 2 wakes — so no wakeup
+//           is lost.
 // The wake after the unlocking exchange uses only the word's address: the lock may already be
 // destroyed by its next owner, and the kernel treats the address as a hash key, never reading it.
 #pragma once
@@ -50,7 +50,7 @@ class futex_lock {
     std::uint32_t* address = twist::futex::detail::address_of(word_);
     // release: pairs with the acquire CAS/exchange in lock() and try_lock().
     if (word_.exchange(kUnlocked, std::memory_order_release) == kContended) {
-      twist::futex::os::wake(address, wake_all);  // INV1
+      twist::futex::os::wake(address, wake_all);  // FXL.INV1
     }
   }
 
@@ -65,7 +65,7 @@ class futex_lock {
   void lock_contended() noexcept {
     // acquire: pairs with the release exchange in unlock().
     while (word_.exchange(kContended, std::memory_order_acquire) != kUnlocked) {
-      twist::futex::os::wait(twist::futex::detail::address_of(word_), kContended);  // INV1
+      twist::futex::os::wait(twist::futex::detail::address_of(word_), kContended);  // FXL.INV1
     }
   }
 
