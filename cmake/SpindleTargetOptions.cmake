@@ -14,6 +14,11 @@ function(spindle_set_target_options target)
     # gcc 12 warns about its own std::atomic/std::array code at -O2 in some patterns.
     target_compile_options(${target} PRIVATE -Wno-interference-size)
   endif()
+  if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    # Lock discipline is checked: SPINDLE_GUARDED_BY / SPINDLE_REQUIRES (spindle/base/
+    # thread_safety.hpp) are compiler-verified on every clang build (tests/guard/thread_safety).
+    target_compile_options(${target} PRIVATE -Wthread-safety)
+  endif()
   if(SPINDLE_SANITIZE STREQUAL "address")
     set(flags -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
   elseif(SPINDLE_SANITIZE STREQUAL "thread")

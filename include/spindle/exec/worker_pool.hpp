@@ -102,7 +102,7 @@ class worker_pool : public executor {
   struct {
     std::vector<std::size_t> sleepers;  // parked workers' indices; capacity reserved up front
     bool shutdown = false;              // set by stop() once idle and closed
-  } guarded_;  // guarded by sleep_mu_
+  } guarded_ SPINDLE_GUARDED_BY(sleep_mu_);
 
   // GATE: bit 63 "closed", low bits: external submit() calls in flight.
   alignas(64) twist::atomic<std::uint64_t> gate_{0};

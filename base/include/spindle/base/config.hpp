@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include <spindle/base/thread_safety.hpp>
+
 // ---- sanitizers -----------------------------------------------------------------------------
 #if defined(__SANITIZE_ADDRESS__)
 #define SPINDLE_ASAN 1

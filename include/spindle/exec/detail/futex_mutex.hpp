@@ -13,19 +13,20 @@
 
 #include <cstdint>
 
+#include <spindle/base/thread_safety.hpp>
 #include <spindle/twist/atomic.hpp>
 #include <spindle/twist/futex.hpp>
 #include <spindle/twist/spin_wait.hpp>
 
 namespace spindle::exec::detail {
 
-class futex_mutex {
+class SPINDLE_CAPABILITY("mutex") futex_mutex {
  public:
   futex_mutex() noexcept = default;
   futex_mutex(const futex_mutex&) = delete;
   futex_mutex& operator=(const futex_mutex&) = delete;
 
-  void lock() noexcept {
+  void lock() noexcept SPINDLE_ACQUIRE() {
     std::uint32_t expected = kUnlocked;
     // acquire: pairs with the release exchange in unlock().
     if (state_.compare_exchange_strong(expected, kLocked, std::memory_order_acquire,
@@ -49,7 +50,7 @@ class futex_mutex {
     }
   }
 
-  void unlock() noexcept {
+  void unlock() noexcept SPINDLE_RELEASE() {
     auto key = twist::futex::prepare_wake(state_);
     // release: pairs with the acquire CAS / exchange of the next holder.
     if (state_.exchange(kUnlocked, std::memory_order_release) == kContended) {
@@ -66,10 +67,10 @@ class futex_mutex {
 };
 
 // std::lock_guard for futex_mutex without <mutex> in toolbox headers.
-class futex_lock {
+class SPINDLE_SCOPED_CAPABILITY futex_lock {
  public:
-  explicit futex_lock(futex_mutex& mu) noexcept : mu_(mu) { mu_.lock(); }
-  ~futex_lock() { mu_.unlock(); }
+  explicit futex_lock(futex_mutex& mu) noexcept SPINDLE_ACQUIRE(mu) : mu_(mu) { mu_.lock(); }
+  ~futex_lock() SPINDLE_RELEASE() { mu_.unlock(); }
   futex_lock(const futex_lock&) = delete;
   futex_lock& operator=(const futex_lock&) = delete;
 

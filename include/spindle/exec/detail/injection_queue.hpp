@@ -72,7 +72,7 @@ class injection_queue {
   bool empty_hint() const noexcept { return size_hint() == 0; }
 
  private:
-  void publish_size() noexcept {
+  void publish_size() noexcept SPINDLE_REQUIRES(mu_) {
     // relaxed: see size_hint(); written under the lock, so writes are in lock order.
     size_.store(guarded_.tasks.size(), std::memory_order_relaxed);
   }
@@ -80,7 +80,7 @@ class injection_queue {
   futex_mutex mu_;
   struct {
     list_type tasks;
-  } guarded_;  // guarded by mu_
+  } guarded_ SPINDLE_GUARDED_BY(mu_);
   twist::atomic<std::size_t> size_{0};  // written under mu_, read anywhere
 };
 
