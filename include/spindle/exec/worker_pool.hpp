@@ -50,7 +50,7 @@ class worker_pool : public executor {
   // stop(): runs every queued task, then joins the workers.
   ~worker_pool() override;
 
-  // Queues `t` (TASK1). Throws executor_stopped once stop() has begun, unless called from one
+  // Queues `t` (EX.TASK1). Throws executor_stopped once stop() has begun, unless called from one
   // of this pool's workers (whose submissions are part of the work being drained).
   void submit(task& t, hint h = hint::any) override;
 
@@ -75,7 +75,7 @@ class worker_pool : public executor {
   struct worker;
 
   // When NOTIFY may wake a parked worker (worker_pool.cpp): none_searching for pushes and the
-  // last searcher's hand-over (NOTIFY2), below_search_cap for a searcher's surplus (SEARCH3).
+  // last searcher's hand-over (WP.NOTIFY2), below_search_cap for a searcher's surplus (WP.SEARCH3).
   enum class wake_rule : unsigned char { none_searching, below_search_cap };
 
   void worker_main(std::size_t index);

@@ -66,7 +66,7 @@ class injection_queue {
   // (the parking protocol) and take the lock before trusting a non-zero answer.
   std::size_t size_hint() const noexcept {
     // relaxed: a hint; the value is re-read under the lock. Ordering for the parking protocol
-    // comes from the callers' seq_cst fences (worker_pool.cpp, PARK3/NOTIFY1).
+    // comes from the callers' seq_cst fences (worker_pool.cpp, WP.PARK3/WP.NOTIFY1).
     return size_.load(std::memory_order_relaxed);
   }
   bool empty_hint() const noexcept { return size_hint() == 0; }
