@@ -11,7 +11,7 @@
 // A spurious wakeup is decided before sleeping, never by a timed sleep: a timed sleep would
 // also rescue a waiter whose wakeup was lost, and hide the very bug stress tests look for.
 //
-// The wake rule (DESIGN.md, docs/facade.md): a waker that may let the waiter free the object
+// The wake rule (docs/design.md, docs/facade.md): a waker that may let the waiter free the object
 // calls prepare_wake(word) BEFORE the store that publishes, then wake_one/wake_all(key) after
 // it, and never touches the object in between. The key holds only the address, which the
 // kernel uses as a hash key and never dereferences, so waking a freed word is harmless.
