@@ -78,8 +78,8 @@ class stack_depot {
 
  private:
   core::spinlock lock_;
-  std::size_t count_ = 0;                          // guarded by lock_
-  std::array<context::stack, capacity> idle_;      // [0, count_) hold memory; guarded by lock_
+  std::size_t count_ SPINDLE_GUARDED_BY(lock_) = 0;
+  std::array<context::stack, capacity> idle_ SPINDLE_GUARDED_BY(lock_);  // [0, count_) hold memory
 };
 
 stack_depot& depot() {

@@ -31,7 +31,7 @@
 
 namespace spindle::core {
 
-class spinlock {
+class SPINDLE_CAPABILITY("mutex") spinlock {
  public:
   spinlock() noexcept = default;
 
@@ -41,7 +41,7 @@ class spinlock {
   spinlock& operator=(spinlock&&) = delete;
 
   // Blocks (spinning, backing off) until the calling thread holds the lock.
-  void lock() noexcept {
+  void lock() noexcept SPINDLE_ACQUIRE() {
     twist::spin_wait spin;
     // acquire: pairs with the release store in unlock(), so the previous holder's critical
     // section happens-before ours.
@@ -52,7 +52,7 @@ class spinlock {
   }
 
   // Takes the lock if it is free, without waiting; returns whether it did.
-  bool try_lock() noexcept {
+  bool try_lock() noexcept SPINDLE_TRY_ACQUIRE(true) {
     // relaxed: a failing try_lock reads only, leaving the holder's cache line alone.
     // acquire: pairs with the release store in unlock().
     return !locked_.load(std::memory_order_relaxed) &&
@@ -61,7 +61,7 @@ class spinlock {
 
   // Releases the lock, which the calling thread must hold. Unlocking a free lock is caught
   // (with asserts on); unlocking one that another thread holds is not.
-  void unlock() noexcept {
+  void unlock() noexcept SPINDLE_RELEASE() {
     // relaxed: the holder reads the value its own lock() wrote.
     SPINDLE_ASSERT(locked_.load(std::memory_order_relaxed),
                    "spinlock::unlock() of a spinlock that is not locked");

@@ -6,14 +6,17 @@
 // (tests/guard/check_facade_use.sh), so the toolbox has this one.
 #pragma once
 
+#include <spindle/base/thread_safety.hpp>
 #include <spindle/core/spinlock.hpp>
 
 namespace spindle::core {
 
-class spinlock_guard {
+class SPINDLE_SCOPED_CAPABILITY spinlock_guard {
  public:
-  explicit spinlock_guard(spinlock& lock) noexcept : lock_(lock) { lock_.lock(); }
-  ~spinlock_guard() { lock_.unlock(); }
+  explicit spinlock_guard(spinlock& lock) noexcept SPINDLE_ACQUIRE(lock) : lock_(lock) {
+    lock_.lock();
+  }
+  ~spinlock_guard() SPINDLE_RELEASE() { lock_.unlock(); }
 
   spinlock_guard(const spinlock_guard&) = delete;
   spinlock_guard& operator=(const spinlock_guard&) = delete;

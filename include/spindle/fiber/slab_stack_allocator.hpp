@@ -111,17 +111,19 @@ class slab_stack_allocator final : public stack_allocator {
   // Maps a slab, adds it and takes its first stack (SA.CAP1 below holds again).
   context::stack allocate_from_new_slab();
   // The slab holding the stack whose usable memory starts at `lowest`, or null. Under lock_.
-  slab* find_slab(const std::byte* lowest) const noexcept;
+  slab* find_slab(const std::byte* lowest) const noexcept SPINDLE_REQUIRES(lock_);
 
   const std::size_t stack_size_;
   const std::size_t stacks_per_slab_;
 
   mutable core::spinlock lock_;
-  // Guarded by lock_. SA.CAP1: idle_.capacity() >= the number of stacks in all slabs, so
+  // SA.CAP1: idle_.capacity() >= the number of stacks in all slabs, so
   // deallocate() never allocates (it is noexcept, and runs on a worker after a fiber ends).
-  std::vector<std::unique_ptr<slab>> slabs_;  // ordered by address (find_slab searches it)
-  std::vector<slot> idle_;                    // LIFO: the most recently freed stack on top
-  std::size_t in_use_ = 0;
+  // ordered by address (find_slab searches it)
+  std::vector<std::unique_ptr<slab>> slabs_ SPINDLE_GUARDED_BY(lock_);
+  // LIFO: the most recently freed stack on top
+  std::vector<slot> idle_ SPINDLE_GUARDED_BY(lock_);
+  std::size_t in_use_ SPINDLE_GUARDED_BY(lock_) = 0;
 };
 
 }  // namespace spindle::fiber

@@ -124,7 +124,7 @@ class timer_service {
   struct {
     entry* heap = nullptr;  // the earliest deadline at the root
     bool stopped = false;
-  } guarded_;  // guarded by lock_
+  } guarded_ SPINDLE_GUARDED_BY(lock_);
   // Bumped after an arm() that made a new earliest deadline, and by stop(): the thread's
   // futex word.
   twist::atomic<std::uint32_t> wake_word_{0};

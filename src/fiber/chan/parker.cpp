@@ -10,7 +10,8 @@ namespace spindle::fiber::chan::detail {
 
 void parker::park_unlocking(fiber::detail::fiber_block& running, core::spinlock& lock) noexcept {
   core::spinlock* held = &lock;
-  fiber::detail::suspend(running, [this, held](handle h) {
+  // The after_switch releases the lock the caller took: the analysis cannot follow it there.
+  fiber::detail::suspend(running, [this, held](handle h) SPINDLE_NO_THREAD_SAFETY_ANALYSIS {
     fiber_ = h;
     parked_under_lock_ = true;
     held->unlock();  // CH.PARK1: from here a completer may resume the fiber; touch nothing more

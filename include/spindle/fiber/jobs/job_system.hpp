@@ -132,21 +132,21 @@ class job_system {
 
   void enqueue(std::span<const job> jobs, job_counter* done);
   void worker_loop(std::size_t index);
-  detail::pool_fiber* pick_locked() noexcept;
+  detail::pool_fiber* pick_locked() noexcept SPINDLE_REQUIRES(lock_);
   void run(detail::pool_fiber& f);
   void finished(detail::pool_fiber& f) noexcept;
   // wait_node::wake: a parked fiber's counter reached zero.
   void make_ready(detail::pool_fiber& f) noexcept;
-  bool drained_locked() const noexcept;
+  bool drained_locked() const noexcept SPINDLE_REQUIRES(lock_);
   // Wakes up to `n` sleeping workers (all if n is large); returns whether it bumped the epoch.
-  bool notify_locked(std::size_t n) noexcept;
+  bool notify_locked(std::size_t n) noexcept SPINDLE_REQUIRES(lock_);
   void wake_workers(std::size_t n) noexcept;
-  [[noreturn]] void report_deadlock_locked() noexcept;
+  [[noreturn]] void report_deadlock_locked() noexcept SPINDLE_REQUIRES(lock_);
 
   options options_;
   std::vector<std::unique_ptr<detail::pool_fiber>> fibers_;  // fixed after construction
   core::spinlock lock_;
-  shared_state state_;  // guarded by lock_
+  shared_state state_ SPINDLE_GUARDED_BY(lock_);
   // Bumped (under lock_) whenever work is published while a worker sleeps; workers futex-wait
   // on it (JS.POOL1).
   twist::atomic<std::uint32_t> wake_epoch_{0};

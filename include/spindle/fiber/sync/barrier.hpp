@@ -90,7 +90,7 @@ class barrier_base {
     std::uint32_t arrivals = 0;  // of the current generation, < parties_ between generations
     bool completing = false;     // the last arriver runs the completion (BR.BAR1)
     core::intrusive::queue<waiter, waiter_tag> waiters;  // this generation's, oldest first
-  } guarded_;  // guarded by lock_
+  } guarded_ SPINDLE_GUARDED_BY(lock_);
 };
 
 }  // namespace detail

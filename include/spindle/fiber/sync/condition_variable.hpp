@@ -152,16 +152,16 @@ class condition_variable {
   // Step 4. The caller holds `mu`.
   cv_status wait_holding_until(mutex& mu, twist::steady_clock::time_point deadline);
   // Step 1's enqueue, under lock_.
-  void enqueue(waiter& self, mutex& mu);
+  void enqueue(waiter& self, mutex& mu) SPINDLE_EXCLUDES(lock_);
   // Under lock_: the oldest waiter claim() accepts, skipping timed-out ones (steps 2, 3).
-  waiter* pop_claimed() noexcept;
+  waiter* pop_claimed() noexcept SPINDLE_REQUIRES(lock_);
 
   core::spinlock lock_;
   struct {
     core::intrusive::queue<waiter, waiter_tag> waiters;  // oldest first
     mutex* waiters_mutex = nullptr;  // the mutex of the current waiters (null: none wait)
     std::size_t timed_waiters = 0;   // how many of `waiters` are timed (0: notify_all splices)
-  } guarded_;  // guarded by lock_
+  } guarded_ SPINDLE_GUARDED_BY(lock_);
 };
 
 }  // namespace spindle::fiber::sync

@@ -128,7 +128,8 @@ class mutex {
   // LOCKED | HAS_WAITERS. Read and CASed by anyone; HAS_WAITERS changes under queue_lock_ only.
   twist::atomic<std::uint32_t> state_{0};
   core::spinlock queue_lock_;
-  core::intrusive::queue<waiter, waiter_tag> waiters_;  // guarded by queue_lock_, oldest first
+  // Oldest first.
+  core::intrusive::queue<waiter, waiter_tag> waiters_ SPINDLE_GUARDED_BY(queue_lock_);
 };
 
 }  // namespace spindle::fiber::sync

@@ -66,8 +66,8 @@ class case_source {
   case_source& operator=(case_source&&) = delete;
 
   // CH.SRC1: the source's lock.
-  void lock() const noexcept { lock_.lock(); }
-  void unlock() const noexcept { lock_.unlock(); }
+  void lock() const noexcept SPINDLE_ACQUIRE(lock_) { lock_.lock(); }
+  void unlock() const noexcept SPINDLE_RELEASE(lock_) { lock_.unlock(); }
 
   // CH.SRC2: under lock(); completes the case now if it would not block (true), else false.
   virtual bool try_complete_locked(case_op op, case_node& node, parker*& to_wake) noexcept = 0;

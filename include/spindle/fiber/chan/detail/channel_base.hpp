@@ -128,8 +128,11 @@ class channel_base : public case_source {
   // returning a Status) under it; if that returns `would_block`, returns `wait()`, which is
   // entered holding lock_ and must release it (step 4 or 5, or a try_'s unlock); otherwise
   // releases lock_ and wakes the counterpart the attempt claimed (to_wake), if any.
+  // Not analysed for lock discipline: on the would_block path lock_ passes to wait(), which
+  // releases it, and clang's analysis cannot follow a lock into a callable.
   template <class Status, class Attempt, class Wait>
-  Status complete_or_wait(Status would_block, Attempt attempt, Wait wait) {
+  Status complete_or_wait(Status would_block, Attempt attempt, Wait wait)
+      SPINDLE_NO_THREAD_SAFETY_ANALYSIS {
     parker* to_wake = nullptr;
     Status status;
     lock_.lock();
@@ -166,8 +169,10 @@ class channel_base : public case_source {
   // releases lock_ and parks until a completer claims it (`completed` or `closed`) or
   // `deadline` passes (`timed_out`: the node is not queued any more, CH.CHAN6). A passed
   // deadline returns `timed_out` at once, queueing nothing.
+  // Entered holding lock_, which the caller took (complete_or_wait): not analysed.
   wait_result wait_until_locked(wait_queue& queue, void* slot,
-                                twist::steady_clock::time_point deadline) noexcept;
+                                twist::steady_clock::time_point deadline) noexcept
+      SPINDLE_NO_THREAD_SAFETY_ANALYSIS;
 
   // Guarded by lock_ (CH.CHAN1).
   struct guarded_state {
@@ -182,8 +187,9 @@ class channel_base : public case_source {
   const std::size_t capacity_;
 
  private:
-  // Releases lock_ and parks `self`, whose one node is linked here (step 4).
-  void park(parker& self) noexcept;
+  // Releases lock_ and parks `self`, whose one node is linked here (step 4). Entered holding
+  // lock_, which the caller took (complete_or_wait): not expressible to the analysis.
+  void park(parker& self) noexcept SPINDLE_NO_THREAD_SAFETY_ANALYSIS;
 };
 
 }  // namespace spindle::fiber::chan::detail
